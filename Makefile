@@ -1,0 +1,41 @@
+# Speeko's two commands: `make run` (install everything, start the product) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.speeko-installed
+
+.PHONY: run install assets test lint format system-test-deps
+
+## Install into .venv, fetch and verify model assets, migrate, then serve web + worker.
+run: install
+	$(PY) manage.py migrate --noinput
+	exec $(PY) manage.py serve
+
+## Run the whole test suite (set DATABASE_URL / REDIS_URL to test against PostgreSQL and Redis).
+test: install system-test-deps
+	$(PY) -m pytest
+
+install: $(STAMP) assets
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+assets: $(STAMP)
+	@if [ -f synthesis/engine/assets.py ]; then $(PY) -m synthesis.engine.assets install; fi
+	@if [ -f voices/cloning/assets.py ]; then $(PY) -m voices.cloning.assets install; fi
+
+## Browser tests drive the system Chromium; install it from the distribution if it is missing.
+system-test-deps:
+	@bash tests/install_system_deps.sh
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from speeko_site.accounts import views
+
+urlpatterns = [
+    path("", views.account, name="account"),
+]

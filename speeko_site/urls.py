@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from speeko_site.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.landing, name="landing"),
+    path("dashboard/", core_views.dashboard, name="dashboard"),
+    path("account/", include("speeko_site.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
