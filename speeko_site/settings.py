@@ -271,6 +271,15 @@ if PRODUCTION and not SECURE_HSTS_PRELOAD:
     # Preload is a one-way commitment an operator must opt into; don't nag about it.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+# --- Billing (billing app) ---------------------------------------------------------------------
+# end billing
+
+# --- Voices and cloning (voices app) ---------------------------------------------------------------
+# end voices
+
+# --- Synthesis (synthesis app) ---------------------------------------------------------------------
+# end synthesis
+
 # --- Misc -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

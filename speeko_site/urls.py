@@ -8,5 +8,8 @@ urlpatterns = [
     path("dashboard/", core_views.dashboard, name="dashboard"),
     path("account/", include("speeko_site.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("billing/", include("billing.urls")),
+    path("voices/", include("voices.urls")),
+    path("synthesis/", include("synthesis.urls")),
     path("admin/", admin.site.urls),
 ]
