@@ -75,7 +75,7 @@ class Command(BaseCommand):
             "--bind", f"{host}:{port}",
             # Threads, because streamed audio holds a connection open for the length of a job.
             "--worker-class", "gthread", "--workers", str(opts["web_workers"]), "--threads", "8",
-            "--timeout", "120", "--access-logfile", "-",
+            "--timeout", "120", "--access-logfile", "-", "--no-control-socket",
         ]  # fmt: skip
         procs = {
             "worker": subprocess.Popen(worker_cmd, start_new_session=True),  # noqa: S603
@@ -104,9 +104,11 @@ class Command(BaseCommand):
             self._stop_all(procs)
 
     def _stop_all(self, procs: dict[str, subprocess.Popen]) -> None:
+        # SIGTERM to each leader only: Celery and gunicorn then stop their own children
+        # gracefully; the process group is killed only if that takes too long.
         for proc in procs.values():
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
+                proc.terminate()
         deadline = time.monotonic() + 20
         for proc in procs.values():
             try:
