@@ -18,6 +18,7 @@ import dj_database_url
 from speeko_site.env import (
     env_bool,
     env_choice,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -271,7 +272,42 @@ if PRODUCTION and not SECURE_HSTS_PRELOAD:
     # Preload is a one-way commitment an operator must opt into; don't nag about it.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
-# --- Billing (billing app) ---------------------------------------------------------------------
+# --- Billing (billing app) ----------------------------------------------------------
+# Amounts are integer micro-dollars (1 USD = 1,000,000). Prices are stated as "a pack": what
+# BILLING_PACK_MICROS buys in characters, so the advertised "$5 buys 167,000 characters" is exact
+# instead of a rounded per-character rate.
+BILLING_PACK_MICROS = env_int("BILLING_PACK_MICROS", 5_000_000, minimum=1)
+BILLING_PACK_CHARACTERS = env_int("BILLING_PACK_CHARACTERS", 167_000, minimum=1)
+BILLING_CLONED_MULTIPLIER = env_float("BILLING_CLONED_MULTIPLIER", 2.0, minimum=1.5, maximum=3.0)
+BILLING_CLONING_FEE_MICROS = {
+    "instant": env_int("BILLING_INSTANT_CLONE_FEE_MICROS", 500_000, minimum=0),
+    "professional": env_int("BILLING_PROFESSIONAL_CLONE_FEE_MICROS", 5_000_000, minimum=0),
+}
+BILLING_FREE_TIER_MICROS = env_int("BILLING_FREE_TIER_MICROS", 5_000_000, minimum=0)
+# A reservation still held this long after it was made belongs to a job that can no longer
+# finish (the hard time limit has passed), unless a checker below says the job is still queued
+# or running.
+BILLING_RESERVATION_MAX_AGE_SECONDS = env_int(
+    "BILLING_RESERVATION_MAX_AGE_SECONDS", CELERY_TASK_TIME_LIMIT + 600, minimum=60
+)
+# Dotted paths to callables `(reference: str) -> bool | None`: True when the job behind the
+# reference is still queued or running, None when the reference is not theirs. Apps append here.
+BILLING_RESERVATION_ACTIVE_CHECKERS: list[str] = []
+BILLING_LEDGER_PAGE_SIZE = 25
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_url("STRIPE_API_BASE", ["https", "http"])  # tests point this at 127.0.0.1
+STRIPE_CURRENCY = env_choice("STRIPE_CURRENCY", ["usd"], default="usd")
+BILLING_TOPUP_MIN_DOLLARS = env_int("BILLING_TOPUP_MIN_DOLLARS", 5, minimum=1)
+BILLING_TOPUP_MAX_DOLLARS = env_int("BILLING_TOPUP_MAX_DOLLARS", 500, minimum=1)
+# Other apps add their periodic tasks with CELERY_BEAT_SCHEDULE["name"] = {...}.
+CELERY_BEAT_SCHEDULE = {
+    "billing-reconcile-reservations": {
+        "task": "billing.reservations_reconcile",
+        "schedule": 600.0,
+        "options": {"queue": "maintenance"},
+    },
+}
 # end billing
 
 # --- Voices and cloning (voices app) ---------------------------------------------------------------

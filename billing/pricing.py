@@ -1,0 +1,90 @@
+"""Prices, in integer micro-dollars, and the one definition of a billable character.
+
+Prices are configured as a pack (settings.BILLING_PACK_MICROS buys BILLING_PACK_CHARACTERS stock
+characters; by default $5 buys 167,000) so the advertised figure is exact. Costs are rounded UP to
+the next micro-dollar and character allowances DOWN to the whole character, so what the usage page
+says you can afford you can always afford: `tts_cost_micros(characters_for_micros(m)) <= m`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+from django.conf import settings
+
+from billing.exceptions import BillingError
+from billing.money import format_usd
+
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def billable_characters(text: str, *, ssml: bool = False) -> int:
+    """Count the characters a request is billed for.
+
+    The billable characters are the characters of the text that is spoken: with `ssml=True` the
+    markup (tags, attributes, comments) is not billed, only the spoken text the engine extracts.
+    Every run of whitespace (spaces, tabs, newlines) counts as one character, and leading and
+    trailing whitespace is not counted. Punctuation and every other character count as one each.
+    """
+    spoken = _spoken_text(text) if ssml else text
+    return len(_WHITESPACE_RUN.sub(" ", spoken).strip())
+
+
+def _spoken_text(ssml_text: str) -> str:
+    # Imported lazily: billing must not load the engine (and its model code) just to count.
+    try:
+        from synthesis.engine.text import billable_text
+    except ModuleNotFoundError as e:
+        if e.name not in {"synthesis.engine.text", "synthesis.engine"}:
+            raise
+        return _spoken_text_fallback(ssml_text)
+    return billable_text(ssml_text, ssml=True)
+
+
+def _spoken_text_fallback(ssml_text: str) -> str:
+    """The text content of an SSML document, for when the engine's own reader is not installed."""
+    from xml.etree import ElementTree  # noqa: S405 - parses the caller's own text, no entities
+
+    try:
+        root = ElementTree.fromstring(ssml_text)  # noqa: S314
+    except ElementTree.ParseError as e:
+        raise BillingError(f"The SSML could not be read: {e}.") from e
+    return " ".join(root.itertext())
+
+
+def _rate(*, cloned: bool) -> Fraction:
+    """Micro-dollars per character, exact."""
+    rate = Fraction(settings.BILLING_PACK_MICROS, settings.BILLING_PACK_CHARACTERS)
+    if cloned:
+        # str() first: Fraction(2.1) would carry the binary float error into the price.
+        rate *= Fraction(str(settings.BILLING_CLONED_MULTIPLIER))
+    return rate
+
+
+def tts_cost_micros(characters: int, *, cloned: bool) -> int:
+    """Cost of synthesising `characters` billable characters, rounded up to a micro-dollar."""
+    if characters < 0:
+        raise BillingError("A character count cannot be negative.")
+    return math.ceil(characters * _rate(cloned=cloned))
+
+
+def characters_for_micros(micros: int, *, cloned: bool) -> int:
+    """How many characters `micros` pays for, rounded down to a whole character."""
+    if micros <= 0:
+        return 0
+    return math.floor(micros / _rate(cloned=cloned))
+
+
+def cloning_fee_micros(tier: str) -> int:
+    """The one-off fee for a successful clone of `tier` ("instant" or "professional")."""
+    try:
+        return settings.BILLING_CLONING_FEE_MICROS[tier]
+    except KeyError as e:
+        raise BillingError(f"Unknown cloning tier {tier!r}.") from e
+
+
+def dollars_per_thousand_characters(*, cloned: bool) -> str:
+    """The price shown to people, e.g. "$0.0299" per 1,000 characters (rounded up)."""
+    return format_usd(math.ceil(1000 * _rate(cloned=cloned)))
