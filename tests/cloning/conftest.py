@@ -1,0 +1,50 @@
+import csv
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from voices.cloning import assets
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("SPEEKO_SHARED_DIR") or REPO.parent / "shared")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def encoder_assets():
+    """A clean checkout gets its encoder weights the way an operator would."""
+    assets.install(log=lambda _msg: None)
+
+
+@pytest.fixture(scope="session")
+def speech_dir() -> Path:
+    path = shared_dir() / "speech"
+    if not (path / "MANIFEST.tsv").is_file():
+        raise RuntimeError(f"real recordings not found in {path}; set SPEEKO_SHARED_DIR")
+    return path
+
+
+@pytest.fixture(scope="session")
+def manifest(speech_dir) -> dict[str, list[Path]]:
+    """speaker -> utterance paths, in manifest order."""
+    speakers: dict[str, list[Path]] = defaultdict(list)
+    with open(speech_dir / "MANIFEST.tsv") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            speakers[f"{row['source']}/{row['speaker']}"].append(speech_dir / row["path"])
+    return dict(speakers)
+
+
+def load(path: Path) -> tuple[np.ndarray, int]:
+    audio, sr = sf.read(path, dtype="float32")
+    return audio, sr
+
+
+def joined(paths: list[Path]) -> tuple[np.ndarray, int]:
+    parts = [load(p) for p in paths]
+    return np.concatenate([a for a, _ in parts]), parts[0][1]

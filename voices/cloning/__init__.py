@@ -1,0 +1,28 @@
+"""Voice cloning: from reference recordings of a person to a Kokoro style array.
+
+No Django here: the voices app calls these functions from its jobs and views.
+"""
+
+from .analysis import Analysis, analyse
+from .encoders import similarity, speaker_embedding
+from .errors import (
+    AssetsMissing,
+    CloningCancelled,
+    CloningError,
+    EngineUnavailable,
+    NotEnoughSpeech,
+    UnsupportedAudio,
+)
+
+__all__ = [
+    "Analysis",
+    "AssetsMissing",
+    "CloningCancelled",
+    "CloningError",
+    "EngineUnavailable",
+    "NotEnoughSpeech",
+    "UnsupportedAudio",
+    "analyse",
+    "similarity",
+    "speaker_embedding",
+]
