@@ -1,0 +1,72 @@
+"""Command line.
+
+python -m synthesis.engine say "Hello" --voice af_heart --format mp3 --out hello.mp3
+python -m synthesis.engine say "Hello" --voice-file voice.npy
+python -m synthesis.engine voices
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .engine import get_engine
+from .errors import EngineError
+from .formats import FORMATS, encode_stream
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "voices":
+            return _voices()
+        return _say(args)
+    except EngineError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m synthesis.engine")
+    commands = parser.add_subparsers(dest="command", required=True)
+    say = commands.add_parser("say", help="synthesise text to an audio file")
+    say.add_argument("text", help="text to speak, or - to read it from standard input")
+    voice = say.add_mutually_exclusive_group()
+    voice.add_argument("--voice", default="af_heart", help='a stock id or "af_bella(2)+af_sky(1)"')
+    voice.add_argument("--voice-file", type=Path, help="a .npy style array [510,1,256]")
+    say.add_argument("--format", choices=FORMATS, default="wav")
+    say.add_argument("--out", default="-", help="output file, - for standard output")
+    say.add_argument("--speed", type=float, default=1.0)
+    say.add_argument("--lang", help="language code (a, b, e, f, h, i, j, p, z) or tag (en-gb)")
+    say.add_argument("--ssml", action="store_true", help="the text is an SSML document")
+    commands.add_parser("voices", help="list the voice catalogue")
+    return parser
+
+
+def _say(args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    voice = np.load(args.voice_file, allow_pickle=False) if args.voice_file else args.voice
+    chunks = get_engine().stream(
+        text, voice=voice, speed=args.speed, lang=args.lang, ssml=args.ssml
+    )
+    encoded = encode_stream(chunks, args.format)
+    if args.out == "-":
+        for data in encoded:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        return 0
+    with open(args.out, "wb") as out:
+        for data in encoded:
+            out.write(data)
+    return 0
+
+
+def _voices() -> int:
+    for info in get_engine().voice_catalogue():
+        print(f"{info.id:16} {info.display_name:12} {info.lang}  {info.language:22} {info.gender}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

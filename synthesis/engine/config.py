@@ -1,0 +1,54 @@
+"""Where the engine finds its assets and how it is tuned, read from the environment.
+
+Read at call time (not import time) so tests and operators can change the environment
+before the engine is first used.
+"""
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MODEL_FILENAME = "kokoro-v1.0.int8.onnx"
+VOICES_FILENAME = "voices-v1.0.npz"
+DEFAULT_MAX_CHARS = 20_000
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("SPEEKO_DATA_DIR") or REPO_ROOT / ".data")
+
+
+def models_dir() -> Path:
+    return data_dir() / "models"
+
+
+def model_path() -> Path:
+    """The ONNX model; SPEEKO_MODEL_PATH may point at another Kokoro v1.0 export."""
+    override = os.environ.get("SPEEKO_MODEL_PATH")
+    return Path(override) if override else models_dir() / MODEL_FILENAME
+
+
+def voices_path() -> Path:
+    """The voices archive (npz of name -> [510,1,256]), e.g. the upstream voices-v1.0.bin."""
+    override = os.environ.get("SPEEKO_VOICES_PATH")
+    return Path(override) if override else models_dir() / VOICES_FILENAME
+
+
+def engine_threads() -> int:
+    return _positive_int("SPEEKO_ENGINE_THREADS", default=os.cpu_count() or 1)
+
+
+def max_chars() -> int:
+    return _positive_int("SPEEKO_ENGINE_MAX_CHARS", default=DEFAULT_MAX_CHARS)
+
+
+def _positive_int(name: str, *, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as e:
+        raise ValueError(f"{name} must be a positive integer, got {raw!r}") from e
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {raw!r}")
+    return value

@@ -1,0 +1,219 @@
+"""The synthesis engine: text (or SSML) in, float32 24 kHz audio chunks out."""
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import config
+from .audio import SAMPLE_RATE, finish_chunk
+from .chunking import (
+    FIRST_TARGET_TOKENS,
+    TARGET_TOKENS,
+    Piece,
+    natural_pause,
+    pack,
+    split_sentences,
+)
+from .errors import EmptyText, InvalidSpeed, TextTooLong
+from .g2p import G2P, keep_known, phonemizer_for, vocab
+from .languages import Language, language_for
+from .model import KokoroModel
+from .normalize import normalize
+from .text import Segment, billable_text, segments_for
+from .voices import VoiceBank, VoiceInfo, voice_info
+
+MIN_SPEED = 0.5
+MAX_SPEED = 2.0
+DEFAULT_VOICE = "af_heart"
+
+Voice = str | np.ndarray
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One model call: phonemes plus everything needed to render them."""
+
+    phonemes: str
+    style: np.ndarray  # [510,1,256]
+    speed: float
+    pause_after: float
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A segment with its voice, language and speed resolved (validated eagerly)."""
+
+    segment: Segment
+    style: np.ndarray
+    lang: Language
+    g2p: G2P
+    speed: float
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        model_path: Path | None = None,
+        voices_path: Path | None = None,
+        threads: int | None = None,
+    ) -> None:
+        self._model_path = model_path
+        self._threads = threads
+        self.voices = VoiceBank(voices_path or config.voices_path())
+        self._model: KokoroModel | None = None
+        self._model_pid: int | None = None
+        self._lock = threading.Lock()
+
+    # -- catalogue and voices -------------------------------------------------------------
+
+    def voice_catalogue(self) -> list[VoiceInfo]:
+        return [voice_info(name) for name in self.voices.names()]
+
+    def resolve_voice(self, voice: Voice) -> np.ndarray:
+        return self.voices.resolve(voice)
+
+    # -- synthesis ----------------------------------------------------------------------
+
+    def stream(
+        self,
+        text: str,
+        *,
+        voice: Voice = DEFAULT_VOICE,
+        speed: float = 1.0,
+        lang: str | None = None,
+        ssml: bool = False,
+    ) -> Iterator[np.ndarray]:
+        """Yield float32 mono chunks at 24 kHz as they are synthesised.
+
+        Every input error (text, voice, language, speed, SSML) is raised here, before the
+        first chunk is computed, so a caller can still answer with an error status.
+        """
+        runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml)
+        return self._render(self._chunks(runs))
+
+    def synthesize(
+        self,
+        text: str,
+        *,
+        voice: Voice = DEFAULT_VOICE,
+        speed: float = 1.0,
+        lang: str | None = None,
+        ssml: bool = False,
+    ) -> np.ndarray:
+        chunks = list(self.stream(text, voice=voice, speed=speed, lang=lang, ssml=ssml))
+        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+
+    def phonemize(self, text: str, *, lang: str | None = None, ssml: bool = False) -> list[str]:
+        """The phoneme chunks that will be spoken, in order (one model call each)."""
+        runs = self._runs(text, voice=DEFAULT_VOICE, speed=1.0, lang=lang, ssml=ssml)
+        return [chunk.phonemes for chunk in self._chunks(runs)]
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _runs(
+        self, text: str, *, voice: Voice, speed: float, lang: str | None, ssml: bool
+    ) -> list[_Run]:
+        if not MIN_SPEED <= speed <= MAX_SPEED:
+            raise InvalidSpeed(f"speed must be between {MIN_SPEED} and {MAX_SPEED}, got {speed}")
+        segments = segments_for(text, ssml=ssml)
+        spoken = billable_text(text, ssml=False) if not ssml else _joined(segments)
+        if not spoken:
+            raise EmptyText("the text is empty")
+        if len(spoken) > config.max_chars():
+            raise TextTooLong(
+                f"the text has {len(spoken)} characters, the maximum is {config.max_chars()}"
+            )
+        return [self._run(s, voice=voice, speed=speed, lang=lang) for s in segments]
+
+    def _run(self, segment: Segment, *, voice: Voice, speed: float, lang: str | None) -> _Run:
+        chosen = segment.voice or voice
+        style = self.voices.resolve(chosen)
+        language = language_for(segment.lang or lang or _voice_lang(chosen))
+        return _Run(
+            segment=segment,
+            style=style,
+            lang=language,
+            g2p=phonemizer_for(language),
+            speed=min(MAX_SPEED, max(MIN_SPEED, speed * segment.rate)),
+        )
+
+    def _chunks(self, runs: list[_Run]) -> Iterator[Chunk]:
+        first_target = FIRST_TARGET_TOKENS
+        for run in runs:
+            for piece in pack(_pieces(run), first_target=first_target):
+                first_target = TARGET_TOKENS
+                yield Chunk(piece.phonemes, run.style, run.speed, piece.pause_after)
+
+    def _render(self, chunks: Iterator[Chunk]) -> Iterator[np.ndarray]:
+        model = self._session()
+        table = vocab()
+        pause_before = 0.0
+        for chunk in chunks:
+            tokens = [table[p] for p in chunk.phonemes if p in table]
+            if not tokens:
+                pause_before += chunk.pause_after
+                continue
+            style = chunk.style[min(len(tokens), len(chunk.style)) - 1]
+            audio = model.infer(tokens, style, chunk.speed)
+            # The pause goes before the next chunk: the last chunk must not end in silence,
+            # and a generator cannot know which chunk is last without delaying it.
+            out = finish_chunk(audio, pause_after=0.0)
+            if pause_before:
+                out = np.concatenate([np.zeros(int(pause_before * SAMPLE_RATE), np.float32), out])
+            pause_before = chunk.pause_after
+            yield out
+
+    def _session(self) -> KokoroModel:
+        """The process's model session, created on first use and again after a fork."""
+        with self._lock:
+            if self._model is None or self._model_pid != os.getpid():
+                model = KokoroModel(
+                    self._model_path or config.model_path(),
+                    threads=self._threads or config.engine_threads(),
+                )
+                model.warm_up(self.voices.get(self.voices.names()[0])[10])
+                self._model, self._model_pid = model, os.getpid()
+            return self._model
+
+
+def _pieces(run: _Run) -> Iterator[Piece]:
+    segment = run.segment
+    if segment.phonemes is not None:
+        sentences = [keep_known(segment.phonemes)]
+    else:
+        text = normalize(segment.text, lang=run.lang.code)
+        sentences = [keep_known(run.g2p(s)) for s in split_sentences(text)]
+    sentences = [s for s in sentences if s.strip()]
+    for i, phonemes in enumerate(sentences):
+        pause = natural_pause(phonemes)
+        if i == len(sentences) - 1 and segment.pause_after is not None:
+            pause = segment.pause_after
+        yield Piece(phonemes, pause)
+
+
+def _voice_lang(voice: Voice) -> str:
+    if isinstance(voice, str) and voice[:1].isalpha() and "_" in voice:
+        return voice.strip()[0]
+    return "a"
+
+
+def _joined(segments: list[Segment]) -> str:
+    return " ".join(" ".join(s.text for s in segments).split())
+
+
+_engine: Engine | None = None
+_engine_lock = threading.Lock()
+
+
+def get_engine() -> Engine:
+    """The process-wide engine; the model session itself is created on first synthesis."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = Engine()
+        return _engine

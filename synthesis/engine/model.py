@@ -1,0 +1,63 @@
+"""The onnxruntime session running Kokoro, one per process."""
+
+from pathlib import Path
+
+import numpy as np
+
+from .errors import AssetError
+
+_DTYPES = {
+    "tensor(float)": np.float32,
+    "tensor(float16)": np.float16,
+    "tensor(int32)": np.int32,
+    "tensor(int64)": np.int64,
+}
+WARMUP_TOKENS = [50, 83, 54, 156, 31, 16, 65, 156, 87, 123, 54, 46, 4]  # "həlˈO wˈɜɹld."
+
+
+class KokoroModel:
+    """Runs one chunk of token ids through the graph.
+
+    Adapts to the input names and types of other Kokoro exports (``input_ids`` vs
+    ``tokens``, integer vs float ``speed``, fp16 styles) so an operator can swap the file.
+    """
+
+    def __init__(self, path: Path, *, threads: int) -> None:
+        import onnxruntime as ort
+
+        if not path.is_file():
+            raise AssetError(
+                f"model file {path} is missing: run python -m synthesis.engine.assets install"
+            )
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        # Busy-waiting workers steal CPU from the web process and other jobs on small boxes.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        try:
+            self.session = ort.InferenceSession(
+                str(path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as e:  # onnxruntime raises its own untyped errors for bad files
+            raise AssetError(f"cannot load model {path}: {e}") from e
+        inputs = {i.name: _DTYPES.get(i.type, np.float32) for i in self.session.get_inputs()}
+        self._tokens_name = "input_ids" if "input_ids" in inputs else "tokens"
+        self._tokens_dtype = inputs[self._tokens_name]
+        self._style_dtype = inputs["style"]
+        self._speed_dtype = inputs["speed"]
+
+    def infer(self, tokens: list[int], style: np.ndarray, speed: float) -> np.ndarray:
+        """Audio (float32, 24 kHz) for ``tokens`` (without the padding ids)."""
+        feed = {
+            self._tokens_name: np.array([[0, *tokens, 0]], dtype=self._tokens_dtype),
+            "style": style.reshape(1, -1).astype(self._style_dtype, copy=False),
+            "speed": np.array([speed], dtype=self._speed_dtype),
+        }
+        audio = self.session.run(None, feed)[0]
+        return np.asarray(audio, dtype=np.float32).reshape(-1)
+
+    def warm_up(self, style: np.ndarray) -> None:
+        """First runs allocate arenas and pick kernels; pay for that before a user waits."""
+        self.infer(WARMUP_TOKENS, style, 1.0)

@@ -1,0 +1,118 @@
+import io
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from synthesis.engine import SAMPLE_RATE
+from synthesis.engine.errors import (
+    BadBlend,
+    EmptyText,
+    InvalidSpeed,
+    TextTooLong,
+    UnknownVoice,
+    UnsupportedLanguage,
+)
+from synthesis.engine.formats import encode_stream
+
+pytestmark = pytest.mark.model
+
+
+def _rms(audio: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(audio**2)))
+
+
+def test_it_speaks_a_sentence_with_a_plausible_duration(engine):
+    audio = engine.synthesize("The weather is lovely today.", voice="af_heart")
+    assert audio.dtype == np.float32
+    seconds = len(audio) / SAMPLE_RATE
+    assert 1.0 < seconds < 3.5
+    assert _rms(audio) > 0.02
+    assert np.abs(audio).max() <= 1.0
+
+
+def test_it_trims_leading_and_trailing_silence(engine):
+    audio = engine.synthesize("Hello.", voice="af_heart")
+    edge = SAMPLE_RATE // 10
+    assert _rms(audio[:edge]) > 0.002
+    assert _rms(audio[-edge:]) > 0.002
+
+
+def test_it_speaks_slower_at_a_lower_speed(engine):
+    text = "Counting slowly from one to five."
+    normal = engine.synthesize(text, voice="am_adam")
+    slow = engine.synthesize(text, voice="am_adam", speed=0.6)
+    assert len(slow) > 1.3 * len(normal)
+
+
+def test_it_renders_a_blend_and_a_style_array(engine):
+    text = "Blended voices work."
+    blended = engine.synthesize(text, voice="af_bella(2)+am_adam(1)")
+    style = engine.resolve_voice("af_bella(2)+am_adam(1)")[:, 0, :]
+    from_array = engine.synthesize(text, voice=style)
+    assert _rms(blended) > 0.02
+    np.testing.assert_allclose(blended, from_array, atol=1e-4)
+
+
+def test_a_long_text_streams_in_several_chunks_and_loses_no_sentence(engine):
+    sentences = [f"This is sentence number {n}, spoken in order." for n in range(1, 25)]
+    text = " ".join(sentences)
+    chunks = engine.phonemize(text, lang="a")
+    assert len(chunks) >= 4
+    assert all(len(c) <= 510 for c in chunks)
+    stream = " ".join(chunks)
+    position = 0
+    for sentence in sentences:
+        (expected,) = engine.phonemize(sentence, lang="a")
+        found = stream.find(expected, position)
+        assert found >= 0, sentence
+        position = found + len(expected)
+
+
+def test_the_first_chunk_is_short(engine):
+    text = "Streaming should start quickly, even when the text goes on and on. " * 6
+    chunks = engine.phonemize(text, lang="a")
+    assert len(chunks[0]) <= 60
+    stream = engine.stream(text, voice="af_heart")
+    first = next(stream)
+    assert 0.3 < len(first) / SAMPLE_RATE < 5
+    stream.close()
+
+
+def test_joins_between_chunks_are_click_free(engine):
+    text = "One sentence here. Another sentence there. And a third, for luck."
+    chunks = list(engine.stream(text, voice="af_heart"))
+    assert len(chunks) >= 2
+    for chunk in chunks:
+        assert abs(float(chunk[0])) < 0.01
+        assert abs(float(chunk[-1])) < 0.01
+
+
+def test_streamed_mp3_decodes(engine):
+    data = b"".join(encode_stream(engine.stream("Compressed output.", voice="bf_emma"), "mp3"))
+    audio, rate = sf.read(io.BytesIO(data))
+    assert len(audio) / rate > 0.5
+    assert _rms(audio) > 0.02
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"text": "   "}, EmptyText),
+        ({"text": "hi", "voice": "xx_nobody"}, UnknownVoice),
+        ({"text": "hi", "voice": "af_bella(2"}, BadBlend),
+        ({"text": "hi", "voice": np.zeros((3, 256), np.float32)}, UnknownVoice),
+        ({"text": "hi", "lang": "tlh"}, UnsupportedLanguage),
+        ({"text": "hi", "speed": 3.0}, InvalidSpeed),
+    ],
+)
+def test_it_raises_specific_errors_before_streaming(engine, kwargs, error):
+    kwargs.setdefault("voice", "af_heart")
+    with pytest.raises(error):
+        engine.stream(**kwargs)
+
+
+def test_it_rejects_text_over_the_configured_maximum(engine, monkeypatch):
+    monkeypatch.setenv("SPEEKO_ENGINE_MAX_CHARS", "20")
+    with pytest.raises(TextTooLong):
+        engine.stream("This text is longer than twenty characters.", voice="af_heart")
