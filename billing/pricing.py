@@ -18,6 +18,7 @@ from billing.exceptions import BillingError
 from billing.money import format_usd
 
 _WHITESPACE_RUN = re.compile(r"\s+")
+_ENGINE_SSML_MODULES = {"synthesis.engine", "synthesis.engine.text", "synthesis.engine.ssml"}
 
 
 def billable_characters(text: str, *, ssml: bool = False) -> int:
@@ -34,13 +35,16 @@ def billable_characters(text: str, *, ssml: bool = False) -> int:
 
 def _spoken_text(ssml_text: str) -> str:
     # Imported lazily: billing must not load the engine (and its model code) just to count.
+    # The fallback covers an engine installed without its SSML reader (it lands separately);
+    # any other import failure is a real bug and propagates.
     try:
         from synthesis.engine.text import billable_text
+
+        return billable_text(ssml_text, ssml=True)
     except ModuleNotFoundError as e:
-        if e.name not in {"synthesis.engine.text", "synthesis.engine"}:
+        if e.name not in _ENGINE_SSML_MODULES:
             raise
         return _spoken_text_fallback(ssml_text)
-    return billable_text(ssml_text, ssml=True)
 
 
 def _spoken_text_fallback(ssml_text: str) -> str:

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from billing import views
 
 app_name = "billing"
-urlpatterns: list = []
+urlpatterns = [
+    path("usage/", views.usage, name="usage"),
+    path("usage/ledger.csv", views.ledger_csv, name="ledger_csv"),
+    path("ledger/<uuid:public_id>/", views.ledger_entry, name="ledger_entry"),
+    path("balance/", views.balance_badge, name="balance_badge"),
+    path("buy/", views.buy, name="buy"),
+    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+]
