@@ -11,6 +11,7 @@ PostgreSQL and Redis) without switching on the production hardening.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -311,6 +312,21 @@ CELERY_BEAT_SCHEDULE = {
 # end billing
 
 # --- Voices and cloning (voices app) ---------------------------------------------------------------
+# Uploads are hostile input: every limit below is checked on the decoded content, not on headers.
+VOICES_MAX_FILE_BYTES = env_int("VOICES_MAX_FILE_BYTES", 25 * 1024 * 1024, minimum=1024)
+VOICES_MAX_VOICE_BYTES = env_int("VOICES_MAX_VOICE_BYTES", 150 * 1024 * 1024, minimum=1024)
+VOICES_USER_QUOTA_BYTES = env_int("VOICES_USER_QUOTA_BYTES", 500 * 1024 * 1024, minimum=1024)
+VOICES_MAX_DOCUMENT_BYTES = env_int("VOICES_MAX_DOCUMENT_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Cosine similarity (CAM++ encoder) above which the consent recording and the samples are taken
+# to be the same speaker; same-speaker pairs average ~0.88 and strangers ~0.36 on our test set.
+VOICES_CONSENT_MATCH_THRESHOLD = float(env_str("VOICES_CONSENT_MATCH_THRESHOLD", "0.6"))
+# Compute budget of a professional clone (seconds); unset means the cloning library's default.
+VOICES_PROFESSIONAL_BUDGET_SECONDS = env_int("VOICES_PROFESSIONAL_BUDGET_SECONDS", 0, minimum=0)
+# Key of the consent audit hash chain. Set it explicitly in production: rotating SECRET_KEY would
+# otherwise make every existing entry fail verification.
+VOICES_AUDIT_KEY = env_str("VOICES_AUDIT_KEY") or hashlib.sha256(
+    f"speeko.voices.audit:{SECRET_KEY}".encode()
+).hexdigest()
 # end voices
 
 # --- Synthesis (synthesis app) ---------------------------------------------------------------------

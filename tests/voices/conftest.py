@@ -1,0 +1,115 @@
+"""Fixtures of the voices tests: private media, real recordings copied at run time, factories."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from voices.models import ConsentRecord, Sample, Voice
+from voices.storage import file_save, sha256_hex
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("SPEEKO_SHARED_DIR") or REPO_ROOT.parent / "shared")
+SPEECH = SHARED / "speech"
+# One speaker for samples and consent (LJ Speech), and a stranger (LibriSpeech 103).
+LJ_SAMPLES = ["ljspeech/LJ/LJ001-0001.flac", "ljspeech/LJ/LJ001-0003.flac"]
+LJ_CONSENT = "ljspeech/LJ/LJ001-0014.flac"
+STRANGER = "librispeech_train_clean_100/103/103-1240-0000.flac"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path) -> Path:
+    """Each test gets its own MEDIA_ROOT, so "no files left behind" can be checked exactly."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    return root
+
+
+@pytest.fixture
+def speech(tmp_path):
+    """Copy a shared recording into the test's folder and return its path."""
+
+    def copy(relative: str) -> Path:
+        source = SPEECH / relative
+        target = tmp_path / "speech" / source.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(source, target)
+        return target
+
+    return copy
+
+
+@pytest.fixture
+def funded():
+    """Give a user the free-tier credit ($5): enough for an instant and not a professional clone."""
+    from billing.services import grant_free_tier
+
+    def fund(user):
+        grant_free_tier(user=user)
+        return user
+
+    return fund
+
+
+def media_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def _style_bytes() -> bytes:
+    buffer = io.BytesIO()
+    rng = np.random.default_rng(0)
+    np.save(buffer, rng.normal(0, 0.1, (510, 1, 256)).astype(np.float32), allow_pickle=False)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_voice(speech):
+    """A cloned voice with its consent, sample, style and preview files, without running cloning."""
+
+    def make(
+        owner,
+        *,
+        status=Voice.Status.READY,
+        verification=ConsentRecord.Verification.VERIFIED,
+        expires_on=None,
+        relation=ConsentRecord.Relation.SELF,
+        with_consent=True,
+        name="Test voice",
+    ) -> Voice:
+        audio = speech(LJ_CONSENT).read_bytes()
+        voice = Voice.objects.create(
+            owner=owner, name=name, status=status, tier=Voice.Tier.INSTANT, identity_score=0.5,
+            style_file=file_save(data=_style_bytes(), folder="styles", ext="npy"),
+            preview_file=file_save(data=b"RIFF-preview", folder="previews", ext="wav"),
+        )  # fmt: skip
+        Sample.objects.create(
+            voice=voice, file=file_save(data=audio, folder="samples", ext="flac"),
+            content_type="audio/flac", size_bytes=len(audio), sha256=sha256_hex(audio),
+            seconds=9.9, speech_seconds=9.5, analysis={"verdict": "ok", "advice": []},
+        )  # fmt: skip
+        if with_consent:
+            document = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+            ConsentRecord.objects.create(
+                voice=voice, voice_public_id=voice.public_id, user=owner,
+                user_public_id=owner.public_id, relation=relation, speaker_name="Linda Johnson",
+                speaker_email="linda@example.org" if relation == "other" else "",
+                statements=[{"key": "create", "text": "..."}], statement_version="test",
+                uses=["personal"], expires_on=expires_on, signature="Alice Example",
+                spoken_text="I, Linda Johnson, consent...", spoken_code="123-456",
+                recording_file=file_save(data=audio, folder="consent", ext="flac"),
+                recording_sha256=sha256_hex(audio), recording_bytes=len(audio),
+                document_file=file_save(data=document, folder="consent", ext="pdf"),
+                document_sha256=sha256_hex(document), document_type="application/pdf",
+                document_bytes=len(document), ip_address="127.0.0.1", user_agent="pytest",
+                verification=verification, verified_at=timezone.now(),
+            )  # fmt: skip
+        return voice
+
+    return make

@@ -1,0 +1,160 @@
+"""Reads of the voices app. Anything user-owned is fetched for a user and 404s for everyone else."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from voices.models import AuditEntry, ConsentRecord, Sample, Voice
+
+VISIBLE = [s for s in Voice.Status.values if s != Voice.Status.DRAFT]
+
+
+def voices_for_user(*, user) -> QuerySet[Voice]:
+    """The user's cloned voices (usable or not), newest first; drafts are in `drafts_for_user`."""
+    return (
+        Voice.objects.filter(owner=user, status__in=VISIBLE)
+        .select_related("consent")
+        .order_by("-created_at", "-id")
+    )
+
+
+def drafts_for_user(*, user) -> QuerySet[Voice]:
+    return Voice.objects.filter(owner=user, status=Voice.Status.DRAFT).order_by("-created_at")
+
+
+def voice_get_for_user(*, user, public_id: str) -> Voice:
+    """A voice of `user` (drafts included); 404 for a missing, erased or another user's voice."""
+    voice = (
+        Voice.objects.filter(owner_id=getattr(user, "pk", None), public_id=public_id)
+        .select_related("consent", "owner")
+        .first()
+    )
+    if voice is None:
+        raise Http404("No such voice.")
+    return voice
+
+
+def sample_get_for_user(*, user, public_id: str) -> Sample:
+    sample = (
+        Sample.objects.filter(voice__owner_id=getattr(user, "pk", None), public_id=public_id)
+        .select_related("voice")
+        .first()
+    )
+    if sample is None:
+        raise Http404("No such sample.")
+    return sample
+
+
+def consent_get_for_user(*, user, public_id: str) -> ConsentRecord:
+    """A consent record for its account holder, or for staff; 404 for everyone else."""
+    records = ConsentRecord.objects.filter(public_id=public_id)
+    if not getattr(user, "is_staff", False):
+        records = records.filter(user_id=getattr(user, "pk", None))
+    consent = records.select_related("voice", "user").first()
+    if consent is None:
+        raise Http404("No such consent record.")
+    return consent
+
+
+def voice_speech_seconds(*, voice: Voice) -> float:
+    return float(voice.samples.aggregate(total=Sum("speech_seconds"))["total"] or 0.0)
+
+
+def user_storage_bytes(*, user) -> int:
+    """Bytes of recordings and evidence an account holds, for the storage quota."""
+    samples = Sample.objects.filter(voice__owner=user).aggregate(n=Sum("size_bytes"))["n"] or 0
+    evidence = ConsentRecord.objects.filter(user=user, erased_at__isnull=True).aggregate(
+        n=Sum("recording_bytes") + Sum("document_bytes")
+    )["n"]
+    return int(samples) + int(evidence or 0)
+
+
+# --- stock voices -------------------------------------------------------------------------------
+
+
+def stock_voices(*, lang: str | None = None, gender: str | None = None, q: str | None = None):
+    """Stock voices from the engine catalogue, filtered by language code, gender and a search."""
+    from synthesis.engine import get_engine
+
+    items = list(get_engine().voice_catalogue())
+    needle = (q or "").strip().lower()
+    return [
+        v
+        for v in items
+        if (not lang or v.lang == lang)
+        and (not gender or v.gender == gender)
+        and (
+            not needle
+            or needle in v.id.lower()
+            or needle in v.display_name.lower()
+            or needle in v.language.lower()
+        )
+    ]
+
+
+def stock_voice_get(*, voice_id: str):
+    for voice in stock_voices():
+        if voice.id == voice_id:
+            return voice
+    raise Http404("No such stock voice.")
+
+
+def stock_languages() -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for v in stock_voices():
+        seen.setdefault(v.lang, v.language)
+    return sorted(seen.items(), key=lambda item: item[1])
+
+
+# --- staff --------------------------------------------------------------------------------------
+
+STAFF_STATES = ["verified", "needs_review", "approved", "pending", "revoked", "expired"]
+
+
+def consents_for_staff(
+    *,
+    state: str = "",
+    relation: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    q: str = "",
+) -> QuerySet[ConsentRecord]:
+    records = ConsentRecord.objects.select_related("voice", "user").order_by("-created_at", "-id")
+    today = timezone.localdate()
+    live = Q(revoked_at__isnull=True, erased_at__isnull=True)
+    not_expired = Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    if state == "revoked":
+        records = records.exclude(live)
+    elif state == "expired":
+        records = records.filter(live, expires_on__lt=today)
+    elif state in STAFF_STATES:
+        records = records.filter(live & not_expired, verification=state)
+    if relation:
+        records = records.filter(relation=relation)
+    if since:
+        records = records.filter(created_at__gte=_day_start(since))
+    if until:
+        records = records.filter(created_at__lt=_day_start(until) + timezone.timedelta(days=1))
+    if q.strip():
+        term = q.strip()
+        records = records.filter(
+            Q(voice_public_id__icontains=term)
+            | Q(public_id__icontains=term)
+            | Q(speaker_name__icontains=term)
+            | Q(user__email__icontains=term)
+        )
+    return records
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_entries_for_consent(*, consent: ConsentRecord) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(
+        Q(consent_public_id=consent.public_id) | Q(voice_public_id=consent.voice_public_id)
+    ).order_by("index")

@@ -1,0 +1,35 @@
+"""Background jobs of the voices app: thin, idempotent, queued on commit."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from speeko_site.celery import BoundedTask
+
+
+class CloneTask(BoundedTask):
+    def on_deliveries_exhausted(self, voice_id: int, *args, **kwargs) -> None:
+        from voices.services import voice_clone_fail
+
+        voice_clone_fail(voice_id=voice_id, message="The cloning job kept crashing; try again.")
+
+
+@shared_task(base=CloneTask, queue="cloning", acks_late=True)
+def voice_clone_task(voice_id: int) -> None:
+    from voices.services import voice_clone_run
+
+    try:
+        voice_clone_run(voice_id=voice_id)
+    except Exception:
+        # Anything unexpected still ends the job (failed, fee refunded) rather than hanging.
+        from voices.services import voice_clone_fail
+
+        voice_clone_fail(voice_id=voice_id, message="Cloning failed unexpectedly; try again.")
+        raise
+
+
+@shared_task(queue="default", acks_late=True)
+def stock_preview_task(voice_id: str) -> None:
+    from voices.previews import stock_preview_render
+
+    stock_preview_render(voice_id=voice_id)

@@ -1,0 +1,134 @@
+"""Checks on uploaded files, which are hostile input.
+
+The type comes from the content (magic bytes), never from the name or the browser's content type;
+audio is decoded with a real decoder and only what decodes counts (a 60-byte WAV can claim 4 GiB in
+its header). Every refusal raises UploadRejected with a message that says what to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.files.uploadedfile import UploadedFile
+
+from voices.exceptions import UploadRejected
+
+AUDIO_FORMATS = "WAV, FLAC, OGG/Opus, MP3, M4A/AAC or WebM"
+# (content type, extension) by magic bytes; the decoder still has the last word.
+_AUDIO_MAGIC: list[tuple[int, bytes, str, str]] = [
+    (8, b"WAVE", "audio/wav", "wav"),
+    (0, b"fLaC", "audio/flac", "flac"),
+    (0, b"OggS", "audio/ogg", "ogg"),
+    (0, b"ID3", "audio/mpeg", "mp3"),
+    (4, b"ftyp", "audio/mp4", "m4a"),
+    (0, b"\x1a\x45\xdf\xa3", "audio/webm", "webm"),
+]
+
+
+@dataclass(frozen=True)
+class CheckedAudio:
+    data: bytes
+    content_type: str
+    ext: str
+    audio: np.ndarray
+    sample_rate: int
+
+    @property
+    def seconds(self) -> float:
+        return len(self.audio) / self.sample_rate
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    data: bytes
+    content_type: str
+    ext: str
+
+
+def upload_read(upload: UploadedFile | None, *, max_bytes: int, what: str) -> bytes:
+    """The upload's bytes, refusing empty and oversized files without reading them whole."""
+    if upload is None:
+        raise UploadRejected(f"Choose the {what} to upload.")
+    if not upload.size:
+        raise UploadRejected(f"The {what} is empty (0 bytes). Choose the file again.")
+    if upload.size > max_bytes:
+        raise UploadRejected(
+            f"The {what} is {_mb(upload.size)}; the limit is {_mb(max_bytes)}. "
+            "Upload a shorter or more compressed file."
+        )
+    upload.seek(0)
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UploadRejected(f"The {what} is larger than {_mb(max_bytes)}.")
+    return data
+
+
+def audio_sniff(data: bytes) -> tuple[str, str] | None:
+    for offset, magic, content_type, ext in _AUDIO_MAGIC:
+        if data[offset : offset + len(magic)] == magic:
+            return content_type, ext
+    if len(data) > 2 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:
+        # MPEG audio frame sync: 0xFFF1/0xFFF9 are ADTS AAC, the rest MP3.
+        return ("audio/aac", "aac") if data[1] & 0x06 == 0 else ("audio/mpeg", "mp3")
+    return None
+
+
+def audio_check(upload: UploadedFile | None, *, max_bytes: int, what: str) -> CheckedAudio:
+    data = upload_read(upload, max_bytes=max_bytes, what=what)
+    sniffed = audio_sniff(data)
+    if sniffed is None:
+        raise UploadRejected(
+            f"The {what} is not an audio file we can read. Upload {AUDIO_FORMATS} "
+            "(the file name does not matter; its content does)."
+        )
+    audio, sr = audio_decode(data, what=what)
+    return CheckedAudio(data, sniffed[0], sniffed[1], audio, sr)
+
+
+def audio_decode(data: bytes, *, what: str) -> tuple[np.ndarray, int]:
+    from voices.cloning.audio import decode
+    from voices.cloning.errors import CloningError
+
+    try:
+        audio, sr = decode(data)
+    except CloningError as e:
+        raise UploadRejected(
+            f"The {what} could not be decoded ({_reason(e)}). Export it again as {AUDIO_FORMATS}."
+        ) from e
+    if len(audio) < sr // 2:
+        raise UploadRejected(f"The {what} holds less than half a second of audio.")
+    return audio, sr
+
+
+def document_check(upload: UploadedFile | None, *, max_bytes: int) -> CheckedDocument:
+    """A signed consent document: a complete PDF, PNG or JPEG, judged by its content."""
+    what = "signed consent document"
+    data = upload_read(upload, max_bytes=max_bytes, what=what)
+    kind = _document_kind(data)
+    if kind is None:
+        raise UploadRejected(
+            "The signed consent document must be a complete PDF, PNG or JPEG file "
+            "(a scan or photo of the signed page works)."
+        )
+    return CheckedDocument(data, *kind)
+
+
+def _document_kind(data: bytes) -> tuple[str, str] | None:
+    tail = data[-2048:]
+    if data.startswith(b"%PDF-") and b"%%EOF" in tail:
+        return "application/pdf", "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and b"IEND" in tail:
+        return "image/png", "png"
+    if data.startswith(b"\xff\xd8\xff") and b"\xff\xd9" in data[-64:]:
+        return "image/jpeg", "jpg"
+    return None
+
+
+def _reason(error: Exception) -> str:
+    # The library prefixes its messages with a label ("upload: ..."); the person needs the rest.
+    return str(error).split(": ", 1)[-1] if ": " in str(error) else str(error)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
