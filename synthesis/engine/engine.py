@@ -1,5 +1,6 @@
 """The synthesis engine: text (or SSML) in, float32 24 kHz audio chunks out."""
 
+import itertools
 import os
 import threading
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from .g2p import G2P, keep_known, phonemizer_for, vocab
 from .languages import Language, language_for
 from .model import KokoroModel
 from .normalize import normalize
-from .text import Segment, billable_text, segments_for
+from .text import Segment, segments_for, written_text
 from .voices import VoiceBank, VoiceInfo, voice_info
 
 MIN_SPEED = 0.5
@@ -111,7 +112,7 @@ class Engine:
     def phonemize(self, text: str, *, lang: str | None = None, ssml: bool = False) -> list[str]:
         """The phoneme chunks that will be spoken, in order (one model call each)."""
         runs = self._runs(text, voice=DEFAULT_VOICE, speed=1.0, lang=lang, ssml=ssml)
-        return [chunk.phonemes for chunk in self._chunks(runs)]
+        return [c.phonemes for c in self._chunks(runs) if _speakable(c.phonemes)]
 
     # -- internals ------------------------------------------------------------------------
 
@@ -121,19 +122,26 @@ class Engine:
         if not MIN_SPEED <= speed <= MAX_SPEED:
             raise InvalidSpeed(f"speed must be between {MIN_SPEED} and {MAX_SPEED}, got {speed}")
         segments = segments_for(text, ssml=ssml)
-        spoken = billable_text(text, ssml=False) if not ssml else _joined(segments)
+        spoken = written_text(segments)
         if not spoken:
             raise EmptyText("the text is empty")
         if len(spoken) > config.max_chars():
             raise TextTooLong(
                 f"the text has {len(spoken)} characters, the maximum is {config.max_chars()}"
             )
-        return [self._run(s, voice=voice, speed=speed, lang=lang) for s in segments]
+        styles = {None: self.voices.resolve(voice)}
+        for segment in segments:
+            if segment.voice not in styles:
+                styles[segment.voice] = self.voices.resolve(segment.voice)
+        return [
+            self._run(s, style=styles[s.voice], voice=voice, speed=speed, lang=lang)
+            for s in segments
+        ]
 
-    def _run(self, segment: Segment, *, voice: Voice, speed: float, lang: str | None) -> _Run:
-        chosen = segment.voice or voice
-        style = self.voices.resolve(chosen)
-        language = language_for(segment.lang or lang or _voice_lang(chosen))
+    def _run(
+        self, segment: Segment, *, style: np.ndarray, voice: Voice, speed: float, lang: str | None
+    ) -> _Run:
+        language = language_for(segment.lang or lang or _voice_lang(segment.voice or voice))
         return _Run(
             segment=segment,
             style=style,
@@ -144,10 +152,11 @@ class Engine:
 
     def _chunks(self, runs: list[_Run]) -> Iterator[Chunk]:
         first_target = FIRST_TARGET_TOKENS
-        for run in runs:
-            for piece in pack(_pieces(run), first_target=first_target):
+        for group in _groups(runs):
+            pieces = itertools.chain.from_iterable(_pieces(run) for run in group)
+            for piece in pack(pieces, first_target=first_target):
                 first_target = TARGET_TOKENS
-                yield Chunk(piece.phonemes, run.style, run.speed, piece.pause_after)
+                yield Chunk(piece.phonemes, group[0].style, group[0].speed, piece.pause_after)
 
     def _render(self, chunks: Iterator[Chunk]) -> Iterator[np.ndarray]:
         model = self._session()
@@ -155,8 +164,9 @@ class Engine:
         pause_before = 0.0
         for chunk in chunks:
             tokens = [table[p] for p in chunk.phonemes if p in table]
-            if not tokens:
-                pause_before += chunk.pause_after
+            if not _speakable(chunk.phonemes):
+                # A lone "." left over between SSML elements: a pause, not a model call.
+                pause_before = max(pause_before, chunk.pause_after)
                 continue
             style = chunk.style[min(len(tokens), len(chunk.style)) - 1]
             audio = model.infer(tokens, style, chunk.speed)
@@ -181,12 +191,38 @@ class Engine:
             return self._model
 
 
+def _speakable(phonemes: str) -> bool:
+    return any(p.isalpha() for p in phonemes)
+
+
+def _groups(runs: list[_Run]) -> Iterator[list[_Run]]:
+    """Consecutive runs spoken alike share chunks, so SSML markup does not chop sentences.
+
+    An explicit break ends a group: packing would otherwise merge its pause away.
+    """
+    group: list[_Run] = []
+    for run in runs:
+        if group and not _alike(group[-1], run):
+            yield group
+            group = []
+        group.append(run)
+        if run.segment.pause_after is not None:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _alike(a: _Run, b: _Run) -> bool:
+    return a.style is b.style and a.lang == b.lang and a.speed == b.speed
+
+
 def _pieces(run: _Run) -> Iterator[Piece]:
     segment = run.segment
     if segment.phonemes is not None:
         sentences = [keep_known(segment.phonemes)]
     else:
-        text = normalize(segment.text, lang=run.lang.code)
+        text = segment.text if segment.normalized else normalize(segment.text, lang=run.lang.code)
         sentences = [keep_known(run.g2p(s)) for s in split_sentences(text)]
     sentences = [s for s in sentences if s.strip()]
     for i, phonemes in enumerate(sentences):
@@ -200,10 +236,6 @@ def _voice_lang(voice: Voice) -> str:
     if isinstance(voice, str) and voice[:1].isalpha() and "_" in voice:
         return voice.strip()[0]
     return "a"
-
-
-def _joined(segments: list[Segment]) -> str:
-    return " ".join(" ".join(s.text for s in segments).split())
 
 
 _engine: Engine | None = None

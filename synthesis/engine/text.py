@@ -1,5 +1,6 @@
 """What is spoken: plain text or SSML turned into segments, and the billable text."""
 
+import re
 from dataclasses import dataclass
 
 
@@ -8,7 +9,9 @@ class Segment:
     """A run of input spoken with one voice, language and rate.
 
     ``phonemes`` bypasses the text front-end (SSML ``<phoneme>``); ``pause_after`` is an
-    explicit break in seconds, ``None`` leaving the pause to the punctuation.
+    explicit break in seconds, ``None`` leaving the pause to the punctuation. ``written``
+    is what the user wrote when it differs from ``text`` (``<say-as>`` content), and
+    ``normalized`` marks text that is already in spoken form.
     """
 
     text: str
@@ -17,6 +20,8 @@ class Segment:
     lang: str | None = None
     rate: float = 1.0
     pause_after: float | None = None
+    written: str | None = None
+    normalized: bool = False
 
 
 def segments_for(text: str, *, ssml: bool) -> list[Segment]:
@@ -33,5 +38,10 @@ def billable_text(text: str, *, ssml: bool) -> str:
     Billing counts the characters of this string, so tags, attributes and indentation
     of an SSML document cost nothing.
     """
-    spoken = " ".join(segment.text for segment in segments_for(text, ssml=ssml))
-    return " ".join(spoken.split())
+    return written_text(segments_for(text, ssml=ssml))
+
+
+def written_text(segments: list[Segment]) -> str:
+    """The text of ``segments`` as written, without the spaces markup put before punctuation."""
+    joined = " ".join(s.written if s.written is not None else s.text for s in segments)
+    return re.sub(r" (?=[.,;:!?])", "", " ".join(joined.split()))
