@@ -19,6 +19,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 WORKER_QUEUES = "default,synthesis,cloning,maintenance"
 
 
+def pytest_sessionfinish(session, exitstatus):
+    # The run's private folder (broker, media, spool) is only useful while the run lasts; keep
+    # it when the run is a worker subprocess's parent that failed, for the logs' sake.
+    if exitstatus == 0 and settings.TEST_RUN_DIR.exists():
+        shutil.rmtree(settings.TEST_RUN_DIR, ignore_errors=True)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_cache(django_db_blocker) -> None:
     # Rate-limit counters live in the cache; a previous run's must not throttle this one.

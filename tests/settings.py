@@ -1,24 +1,39 @@
-"""Test settings: the real settings, with a private broker folder, cache and media.
+"""Test settings: the real settings, with a private database, broker folder, cache and media.
 
-A developer may have `make run` going while the tests run; separate folders (and a separate Redis
-database and cache prefix) keep the running worker from taking the tests' tasks.
+A developer may have `make run` going, or two test runs at once; a folder per test run (handed
+to worker subprocesses through SPEEKO_TEST_RUN_DIR) keeps a running worker from taking another
+run's tasks and two runs from sharing one SQLite test database.
 """
+
+import os
+from pathlib import Path
 
 from speeko_site.settings import *  # noqa: F403
 from speeko_site.settings import (
     CACHES,
     CELERY_BROKER_TRANSPORT_OPTIONS,
     DATA_DIR,
+    DATABASES,
     REDIS_URL,
 )
 
-TEST_RUN_DIR = DATA_DIR / "test-run"
+TEST_RUN_DIR = Path(
+    os.environ.setdefault("SPEEKO_TEST_RUN_DIR", str(DATA_DIR / f"test-run-{os.getpid()}"))
+)
+TEST_RUN_DIR.mkdir(parents=True, exist_ok=True)
 BROKER_DIR = TEST_RUN_DIR / "broker"
 MEDIA_ROOT = TEST_RUN_DIR / "media"
+SYNTHESIS_SPOOL_DIR = TEST_RUN_DIR / "spool"
 CELERY_BEAT_SCHEDULE_FILENAME = str(TEST_RUN_DIR / "celerybeat-schedule")
+_RUN_ID = TEST_RUN_DIR.name.rsplit("-", 1)[-1]
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": TEST_RUN_DIR / "test.sqlite3"}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_speeko_{_RUN_ID}"}
 
 if REDIS_URL:
-    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": "speeko-test"}}
+    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"speeko-test-{_RUN_ID}"}}
 else:
     CACHES = {"default": {**CACHES["default"], "LOCATION": TEST_RUN_DIR / "cache"}}
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -1,0 +1,153 @@
+"""Carries encoded audio from the worker that makes it to the web processes that stream it.
+
+Production uses Redis Streams (one stream per job attempt, read from the start so a client that
+connects late still gets every byte); the embedded default uses an append-only spool file per
+attempt in the data folder, which every local process can tail. Either way the web process only
+relays bytes: inference never runs there.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+from django.conf import settings
+
+END_FIELD = b"end"
+DATA_FIELD = b"d"
+# How long a finished stream stays readable in Redis for clients still catching up.
+STREAM_TTL_SECONDS = 3600
+
+
+class ChunkWriter(Protocol):
+    def write(self, data: bytes) -> None: ...
+
+    def close(self, *, error: str = "") -> None: ...
+
+
+class Relay(Protocol):
+    def writer(self, job_id: str, attempt: int) -> ChunkWriter: ...
+
+    def read(
+        self, job_id: str, attempt: int, *, gone: Callable[[], bool], poll: float = 1.0
+    ) -> Iterator[bytes]: ...
+
+
+class RedisRelay:
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+
+    @staticmethod
+    def _key(job_id: str, attempt: int) -> str:
+        return f"speeko:audio:{job_id}:{attempt}"
+
+    def writer(self, job_id: str, attempt: int) -> ChunkWriter:
+        return _RedisWriter(self._redis, self._key(job_id, attempt))
+
+    def read(
+        self, job_id: str, attempt: int, *, gone: Callable[[], bool], poll: float = 1.0
+    ) -> Iterator[bytes]:
+        key, last = self._key(job_id, attempt), "0-0"
+        while True:
+            batch = self._redis.xread({key: last}, count=64, block=int(poll * 1000))
+            if not batch:
+                # Nothing new: stop if the job ended without an end marker (killed worker,
+                # cancelled while queued) rather than waiting forever.
+                if gone():
+                    return
+                continue
+            for entry_id, fields in batch[0][1]:
+                last = entry_id
+                if END_FIELD in fields:
+                    return
+                yield fields[DATA_FIELD]
+
+
+class _RedisWriter:
+    def __init__(self, client, key: str) -> None:
+        self._redis, self._key = client, key
+        # A retried attempt must not append to what a dead worker left behind.
+        self._redis.delete(key)
+
+    def write(self, data: bytes) -> None:
+        if data:
+            self._redis.xadd(self._key, {DATA_FIELD: data})
+
+    def close(self, *, error: str = "") -> None:
+        self._redis.xadd(self._key, {END_FIELD: error.encode() or b"ok"})
+        self._redis.expire(self._key, STREAM_TTL_SECONDS)
+
+
+class SpoolRelay:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def paths(self, job_id: str, attempt: int) -> tuple[Path, Path]:
+        stem = self.folder / f"{job_id}.{attempt}"
+        return stem.with_suffix(".part"), stem.with_suffix(".end")
+
+    def writer(self, job_id: str, attempt: int) -> ChunkWriter:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return _SpoolWriter(*self.paths(job_id, attempt))
+
+    def read(
+        self, job_id: str, attempt: int, *, gone: Callable[[], bool], poll: float = 1.0
+    ) -> Iterator[bytes]:
+        part, end = self.paths(job_id, attempt)
+        deadline = time.monotonic() + poll
+        while not part.exists():
+            if time.monotonic() > deadline:
+                if gone():
+                    return
+                deadline = time.monotonic() + poll
+            time.sleep(0.05)
+        with part.open("rb") as fh:
+            while True:
+                data = fh.read(65536)
+                if data:
+                    yield data
+                    continue
+                # Check the marker only after an empty read, then drain once more: the writer
+                # flushes all data before it creates the marker.
+                if end.exists():
+                    rest = fh.read()
+                    if rest:
+                        yield rest
+                    return
+                if time.monotonic() > deadline:
+                    if gone():
+                        return
+                    deadline = time.monotonic() + poll
+                time.sleep(0.03)
+
+
+class _SpoolWriter:
+    def __init__(self, part: Path, end: Path) -> None:
+        self._end = end
+        end.unlink(missing_ok=True)
+        self._fh = part.open("wb")
+
+    def write(self, data: bytes) -> None:
+        self._fh.write(data)
+        self._fh.flush()
+
+    def close(self, *, error: str = "") -> None:
+        self._fh.close()
+        self._end.write_text(error or "ok")
+
+
+_relay: Relay | None = None
+
+
+def get_relay() -> Relay:
+    global _relay
+    if _relay is None:
+        if settings.REDIS_URL:
+            _relay = RedisRelay(settings.REDIS_URL)
+        else:
+            _relay = SpoolRelay(settings.SYNTHESIS_SPOOL_DIR)
+    return _relay

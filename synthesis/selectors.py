@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from synthesis.models import Job
+from synthesis.relay import get_relay
+
+
+def job_get_for_user(*, user: Any, public_id: str | uuid.UUID) -> Job:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError as e:
+        raise Http404("No such job.") from e
+    job = Job.objects.filter(public_id=key, owner=user).first()
+    if job is None:
+        raise Http404("No such job.")
+    return job
+
+
+def jobs_for_user(*, user: Any) -> QuerySet[Job]:
+    return Job.objects.filter(owner=user).only(
+        "public_id", "voice", "text", "status", "format", "created_at", "duration_seconds",
+        "billable_characters", "charged_micros", "audio", "audio_deleted_at", "progress",
+        "error_message", "language", "speed", "estimated_cost_micros", "ssml",
+    )  # fmt: skip
+
+
+def _wait_for_start(job: Job, *, timeout: float) -> Job:
+    deadline = time.monotonic() + timeout
+    while job.status == Job.Status.QUEUED and time.monotonic() < deadline:
+        time.sleep(0.1)
+        job.refresh_from_db(fields=["status", "attempt", "audio", "audio_deleted_at"])
+    return job
+
+
+def _stored(job: Job, *, block: int = 65536) -> Iterator[bytes]:
+    with job.audio.open("rb") as fh:
+        while data := fh.read(block):
+            yield data
+
+
+def job_audio_chunks(*, job: Job, queue_timeout: float = 600) -> Iterator[bytes]:
+    """The job's audio from its first byte: the stored file when it is finished, otherwise
+    the live relay of the current attempt (a client that joins late still starts at byte 0)."""
+    job = _wait_for_start(job, timeout=queue_timeout)
+    if job.has_audio:
+        yield from _stored(job)
+        return
+    if job.status != Job.Status.RUNNING:
+        return
+    attempt = job.attempt
+
+    def gone() -> bool:
+        fresh = Job.objects.filter(pk=job.pk).values_list("status", "attempt").first()
+        return fresh is None or fresh[0] != Job.Status.RUNNING or fresh[1] != attempt
+
+    yield from get_relay().read(str(job.public_id), attempt, gone=gone)

@@ -1,0 +1,437 @@
+"""Synthesis jobs: accept, run in a worker, relay, finish, cancel, clean up.
+
+Money moves only through billing's reservation services, always in the same transaction as the
+job's state change, so a job can never be both refunded and charged, or charged twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from billing.pricing import billable_characters, tts_cost_micros
+from billing.services import reservation_create, reservation_release, reservation_settle
+from synthesis import exceptions as errors
+from synthesis.models import Job
+from synthesis.relay import get_relay
+
+logger = logging.getLogger(__name__)
+
+FORMATS = {
+    "mp3": "audio/mpeg",
+    "wav": "audio/wav",
+    "opus": "audio/ogg",
+    "flac": "audio/flac",
+    "pcm": "audio/L16;rate=24000;channels=1",
+}
+# Typical English speech at speed 1.0, used only to estimate progress before the end is known.
+CHARACTERS_PER_SECOND = 15.0
+WAVEFORM_BARS = 160
+_BEAT_SECONDS = 2.0
+
+
+def _engine():
+    from synthesis.engine import get_engine
+
+    return get_engine()
+
+
+def voice_kind(voice: str) -> Job.VoiceKind:
+    if voice.startswith("vc_"):
+        return Job.VoiceKind.CLONED
+    if "+" in voice or "(" in voice:
+        return Job.VoiceKind.BLEND
+    return Job.VoiceKind.STOCK
+
+
+def _cloned_style(*, user: Any, voice: str) -> np.ndarray:
+    from voices.services import voice_style_for_tts
+
+    return voice_style_for_tts(user=user, public_id=voice)
+
+
+def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, ssml: bool,
+              fmt: str) -> None:  # fmt: skip
+    """Check everything the worker would reject, before any credit is reserved."""
+    from synthesis.engine import errors as engine_errors
+
+    if fmt not in FORMATS:
+        raise errors.InvalidRequest(
+            f"Unsupported format {fmt!r}. Choose one of: {', '.join(FORMATS)}."
+        )
+    if not text or not text.strip():
+        raise errors.InvalidRequest("There is no text to speak.")
+    if len(text) > settings.SYNTHESIS_MAX_CHARACTERS:
+        raise errors.TextTooLong(
+            f"The text has {len(text):,} characters; the limit is "
+            f"{settings.SYNTHESIS_MAX_CHARACTERS:,}. Split it into several requests."
+        )
+    kind = voice_kind(voice)
+    style = _cloned_style(user=user, voice=voice) if kind == Job.VoiceKind.CLONED else voice
+    try:
+        # stream() validates text, SSML, voice, language and speed eagerly and returns a lazy
+        # generator, so nothing is synthesised here (inference never runs in the web process).
+        _engine().stream(text, voice=style, speed=speed, lang=language or None, ssml=ssml)
+    except engine_errors.InvalidSSML as e:
+        raise errors.InvalidSSML(str(e), line=e.line, column=e.column) from e
+    except (engine_errors.UnknownVoice, engine_errors.BadBlend) as e:
+        raise errors.UnknownVoice(str(e)) from e
+    except engine_errors.TextTooLong as e:
+        raise errors.TextTooLong(str(e)) from e
+    except engine_errors.EngineError as e:
+        raise errors.InvalidRequest(str(e)[:1].upper() + str(e)[1:]) from e
+
+
+def job_estimate(*, text: str, voice: str, ssml: bool) -> tuple[int, int]:
+    """(billable characters, cost in micro-dollars) of a request, without validating it."""
+    characters = billable_characters(text, ssml=ssml) if text.strip() else 0
+    cloned = voice_kind(voice) == Job.VoiceKind.CLONED
+    return characters, tts_cost_micros(characters, cloned=cloned) if characters else 0
+
+
+@transaction.atomic
+def _job_create(*, user: Any, fields: dict[str, Any]) -> Job:
+    # Lock the user row so one account's concurrent submissions are counted one at a time.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    active = Job.objects.filter(owner=user, status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+    if active.count() >= settings.SYNTHESIS_MAX_ACTIVE_JOBS:
+        raise errors.TooManyJobs(
+            f"You already have {settings.SYNTHESIS_MAX_ACTIVE_JOBS} jobs in progress. "
+            "Wait for one to finish, or cancel one."
+        )
+    job = Job.objects.create(owner=user, **fields)
+    job.reservation = reservation_create(
+        user=user,
+        amount_micros=job.estimated_cost_micros,
+        reference=f"synthesis:{job.public_id}",
+        idempotency_key=f"synthesis:{job.public_id}",
+        memo=f"Speech with {job.voice}",
+        characters=job.billable_characters,
+    )
+    job.save(update_fields=["reservation"])
+    from synthesis.tasks import run_job
+
+    run_job.delay_on_commit(str(job.public_id))
+    return job
+
+
+def job_submit(
+    *,
+    user: Any,
+    text: str,
+    voice: str,
+    language: str = "",
+    speed: float = 1.0,
+    fmt: str = "mp3",
+    ssml: bool = False,
+    source: str = "web",
+) -> Job:
+    """Validate a request, reserve its cost and queue it. Raises SynthesisError subclasses,
+    VoicePolicyError (cloned voice not usable) or InsufficientCredits; nothing is kept then."""
+    voice = voice.strip()
+    _validate(user=user, text=text, voice=voice, language=language, speed=speed, ssml=ssml,
+              fmt=fmt)  # fmt: skip
+    characters, cost = job_estimate(text=text, voice=voice, ssml=ssml)
+    fields = {
+        "voice": voice, "voice_kind": voice_kind(voice), "text": text, "ssml": ssml,
+        "language": language, "speed": speed, "format": fmt, "source": source,
+        "billable_characters": characters, "estimated_cost_micros": cost,
+    }  # fmt: skip
+    return _job_create(user=user, fields=fields)
+
+
+# --- worker side --------------------------------------------------------------------------
+
+
+@dataclass
+class _AudioStats:
+    samples: int = 0
+    envelope: list[float] = field(default_factory=list)
+    _block: int = 1200  # 50 ms at 24 kHz
+
+    def add(self, chunk: np.ndarray) -> None:
+        self.samples += len(chunk)
+        usable = len(chunk) - len(chunk) % self._block
+        if usable:
+            peaks = np.abs(chunk[:usable]).reshape(-1, self._block).max(axis=1)
+            self.envelope.extend(float(p) for p in peaks)
+
+    def waveform(self, bars: int = WAVEFORM_BARS) -> list[float]:
+        if not self.envelope:
+            return []
+        groups = np.array_split(np.asarray(self.envelope), min(bars, len(self.envelope)))
+        peak = max(max(self.envelope), 1e-6)
+        return [round(float(g.max()) / peak, 3) for g in groups]
+
+
+@transaction.atomic
+def _job_claim(*, public_id: str) -> Job | None:
+    """Take the job for this worker, or return None when there is nothing to do.
+
+    A redelivered message for a job whose worker still beats is a duplicate and is dropped; one
+    whose worker went silent is taken over as a new attempt, so the audio never doubles.
+    """
+    job = Job.objects.select_for_update().filter(public_id=public_id).first()
+    if job is None or job.is_terminal:
+        return None
+    now = timezone.now()
+    if job.status == Job.Status.RUNNING:
+        stale = now - timedelta(seconds=settings.SYNTHESIS_STALE_SECONDS)
+        if job.heartbeat_at and job.heartbeat_at > stale:
+            return None
+    job.status = Job.Status.RUNNING
+    job.attempt += 1
+    job.started_at = job.started_at or now
+    job.heartbeat_at = now
+    job.progress = 0.0
+    job.save(update_fields=["status", "attempt", "started_at", "heartbeat_at", "progress"])
+    return job
+
+
+class _Beat:
+    """Writes heartbeat and progress now and then, and notices cancellation or a takeover."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.expected = max(1.0, job.billable_characters / CHARACTERS_PER_SECOND / job.speed)
+        self.next_at = 0.0
+
+    def __call__(self, stats: _AudioStats, *, first: bool = False) -> None:
+        now = time.monotonic()
+        if not first and now < self.next_at:
+            return
+        self.next_at = now + _BEAT_SECONDS
+        progress = min(0.99, stats.samples / 24000 / self.expected)
+        update: dict[str, Any] = {"heartbeat_at": timezone.now(), "progress": progress}
+        if first:
+            update["first_audio_at"] = timezone.now()
+        live = Job.objects.filter(
+            pk=self.job.pk, status=Job.Status.RUNNING, attempt=self.job.attempt
+        ).update(**update)
+        if not live:
+            raise errors.JobCancelled("The job was cancelled or taken over.")
+
+
+def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
+    from synthesis.engine.formats import encode_stream
+
+    voice: Any = job.voice
+    if job.voice_kind == Job.VoiceKind.CLONED:
+        voice = _cloned_style(user=job.owner, voice=job.voice)
+    stats, beat = _AudioStats(), _Beat(job)
+    chunks = _engine().stream(
+        job.text, voice=voice, speed=job.speed, lang=job.language or None, ssml=job.ssml
+    )
+
+    def counted() -> Iterator[np.ndarray]:
+        for chunk in chunks:
+            stats.add(chunk)
+            yield chunk
+
+    first = True
+    for data in encode_stream(counted(), job.format):
+        writer.write(data)
+        sink.write(data)
+        beat(stats, first=first)
+        first = False
+    return stats
+
+
+@transaction.atomic
+def _job_finish(*, job: Job, path: Path, stats: _AudioStats) -> bool:
+    locked = Job.objects.select_for_update().get(pk=job.pk)
+    if locked.status != Job.Status.RUNNING or locked.attempt != job.attempt:
+        return False
+    with path.open("rb") as fh:
+        locked.audio.save(f"{locked.public_id}.{locked.format}", File(fh), save=False)
+    locked.audio_bytes = path.stat().st_size
+    locked.duration_seconds = stats.samples / 24000
+    locked.waveform = stats.waveform()
+    locked.status = Job.Status.DONE
+    locked.progress = 1.0
+    locked.finished_at = timezone.now()
+    locked.charged_micros = locked.estimated_cost_micros
+    locked.save()
+    if locked.reservation_id:
+        reservation_settle(
+            reservation=locked.reservation,
+            actual_micros=locked.estimated_cost_micros,
+            characters=locked.billable_characters,
+        )
+    return True
+
+
+@transaction.atomic
+def _job_fail(*, job: Job, code: str, message: str, attempt: int | None = None) -> bool:
+    locked = Job.objects.select_for_update().get(pk=job.pk)
+    if locked.is_terminal or (attempt is not None and locked.attempt != attempt):
+        return False
+    locked.status = Job.Status.FAILED
+    locked.error_code = code
+    locked.error_message = message
+    locked.finished_at = timezone.now()
+    locked.save(update_fields=["status", "error_code", "error_message", "finished_at"])
+    if locked.reservation_id:
+        reservation_release(reservation=locked.reservation, reason=f"Job failed: {message}")
+    return True
+
+
+def _failure(exc: BaseException) -> tuple[str, str]:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from synthesis.engine.errors import EngineError
+    from voices.exceptions import VoicePolicyError
+
+    if isinstance(exc, VoicePolicyError):
+        return exc.code, exc.message
+    if isinstance(exc, errors.SynthesisError):
+        return exc.code, exc.message
+    if isinstance(exc, EngineError):
+        return "invalid_request", str(exc)
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return "time_limit", "The job took longer than the time limit and was stopped."
+    return "internal_error", "Synthesis failed unexpectedly; your credits were refunded."
+
+
+def job_run(*, public_id: str) -> None:
+    """Synthesise a job in this worker, relaying audio as it is produced."""
+    job = _job_claim(public_id=public_id)
+    if job is None:
+        return
+    settings.SYNTHESIS_SPOOL_DIR.mkdir(parents=True, exist_ok=True)
+    writer = get_relay().writer(str(job.public_id), job.attempt)
+    with tempfile.NamedTemporaryFile(dir=settings.SYNTHESIS_SPOOL_DIR, suffix=".audio") as sink:
+        try:
+            stats = _produce(job, writer, sink)
+        except errors.JobCancelled:
+            writer.close(error="cancelled")
+            return
+        except Exception as exc:
+            code, message = _failure(exc)
+            if code == "internal_error":
+                logger.exception("synthesis job %s failed", job.public_id)
+            writer.close(error=message)
+            _job_fail(job=job, code=code, message=message, attempt=job.attempt)
+            return
+        sink.flush()
+        writer.close()
+        _job_finish(job=job, path=Path(sink.name), stats=stats)
+
+
+# --- user actions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def job_cancel(*, job: Job) -> Job:
+    locked = Job.objects.select_for_update().get(pk=job.pk)
+    if locked.is_terminal:
+        raise errors.JobFinished(f"This job has already {locked.get_status_display().lower()}.")
+    locked.status = Job.Status.CANCELLED
+    locked.finished_at = timezone.now()
+    locked.save(update_fields=["status", "finished_at"])
+    if locked.reservation_id:
+        reservation_release(reservation=locked.reservation, reason="Cancelled by the user.")
+    return locked
+
+
+def job_delete(*, job: Job) -> None:
+    """Delete a job and its audio; a job still in progress is cancelled (and refunded) first."""
+    if not job.is_terminal:
+        with contextlib.suppress(errors.JobFinished):
+            job_cancel(job=job)
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().filter(pk=job.pk).first()
+        if locked is None:
+            return
+        name = locked.audio.name
+        locked.delete()
+    if name:
+        Job._meta.get_field("audio").storage.delete(name)
+
+
+def jobs_erase_for_voice(*, user: Any, voice_public_id: str) -> int:
+    jobs = list(Job.objects.filter(owner=user, voice=voice_public_id))
+    for job in jobs:
+        job_delete(job=job)
+    return len(jobs)
+
+
+# --- maintenance --------------------------------------------------------------------------
+
+
+def jobs_reconcile(*, now: Any = None) -> dict[str, int]:
+    """Fail (and refund) running jobs whose worker went silent; requeue queued jobs whose
+    message may have been lost. Safe to run any number of times, from any process."""
+    from synthesis.tasks import run_job
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.SYNTHESIS_STALE_SECONDS)
+    failed = 0
+    for job in Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=stale):
+        failed += _job_fail(
+            job=job,
+            code="worker_lost",
+            message="The worker running this job stopped; your credits were refunded.",
+            attempt=job.attempt,
+        )
+    requeue_before = now - timedelta(seconds=settings.SYNTHESIS_REQUEUE_AFTER_SECONDS)
+    queued = Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=requeue_before)
+    requeued = 0
+    for public_id in queued.values_list("public_id", flat=True):
+        run_job.delay(str(public_id))
+        requeued += 1
+    return {"failed": failed, "requeued": requeued}
+
+
+def audio_expire(*, now: Any = None) -> int:
+    """Delete stored audio older than the retention period; the job row stays as history."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SYNTHESIS_RETENTION_DAYS)
+    expired = Job.objects.filter(finished_at__lt=cutoff, audio_deleted_at__isnull=True).exclude(
+        audio=""
+    )
+    count = 0
+    for job in expired:
+        job.audio.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(audio="", audio_deleted_at=now)
+        count += 1
+    _spool_sweep(older_than=now - timedelta(hours=6))
+    return count
+
+
+def _spool_sweep(*, older_than: Any) -> None:
+    folder: Path = settings.SYNTHESIS_SPOOL_DIR
+    if not folder.exists():
+        return
+    limit = older_than.timestamp()
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
+def reservation_is_active(reference: str) -> bool | None:
+    """Billing's reconciler asks whether a reservation still belongs to a live job."""
+    if not reference.startswith("synthesis:"):
+        return None
+    try:
+        public_id = uuid.UUID(reference.split(":", 1)[1])
+    except ValueError:
+        return None
+    return Job.objects.filter(
+        public_id=public_id, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
+    ).exists()

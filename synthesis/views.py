@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling, trigger_client_event
+
+from billing.exceptions import InsufficientCredits
+from synthesis import selectors, services
+from synthesis.exceptions import SynthesisError
+from synthesis.forms import SynthesisForm
+from synthesis.picker import picker_context
+from voices.exceptions import VoicePolicyError
+
+PAGE = "synthesis/playground.html"
+
+
+def _page(request: HttpRequest, form: SynthesisForm, *, job=None, status: int = 200):
+    context = {"form": form, "job": job, **picker_context(request.user, form)}
+    context["jobs"] = selectors.jobs_for_user(user=request.user)[:20]
+    template = f"{PAGE}#composer" if request.htmx else PAGE
+    return render(request, template, context, status=status)
+
+
+@login_required
+def playground(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        initial = {"voice": request.GET.get("voice", "af_heart")}
+        return _page(request, SynthesisForm(initial=initial))
+    form = SynthesisForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form, status=422 if request.htmx else 400)
+    try:
+        job = services.job_submit(
+            user=request.user, text=form.cleaned_data["text"], voice=form.chosen_voice(),
+            language=form.cleaned_data["language"], speed=form.cleaned_data["speed"],
+            fmt=form.cleaned_data["format"], ssml=form.cleaned_data["ssml"],
+        )  # fmt: skip
+    except (SynthesisError, VoicePolicyError, InsufficientCredits) as e:
+        form.add_error(None, e)
+        return _page(request, form, status=_status_for(e))
+    if not request.htmx:
+        return redirect(f"{request.path}?job={job.public_id}")
+    response = _page(request, SynthesisForm(initial=form.cleaned_data), job=job)
+    return trigger_client_event(response, "balance-changed")
+
+
+def _status_for(error: Exception) -> int:
+    if isinstance(error, InsufficientCredits):
+        return 402
+    if isinstance(error, VoicePolicyError):
+        return 403
+    return getattr(error, "status", 400)
+
+
+@login_required
+@require_POST
+def estimate(request: HttpRequest) -> HttpResponse:
+    text, voice = (
+        request.POST.get("text", ""),
+        request.POST.get("blend") or request.POST.get("voice", ""),
+    )
+    characters, cost = services.job_estimate(
+        text=text, voice=voice, ssml=request.POST.get("ssml") == "on"
+    )
+    context = {"characters": characters, "cost_micros": cost, "length": len(text)}
+    return render(request, f"{PAGE}#estimate", context)
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, public_id: str) -> HttpResponse:
+    job = selectors.job_get_for_user(user=request.user, public_id=public_id)
+    response = render(request, f"{PAGE}#status", {"job": job})
+    if not job.is_terminal:
+        return response
+    stop = HttpResponseStopPolling(response.content)
+    return trigger_client_event(stop, "balance-changed")
+
+
+@login_required
+@require_GET
+def job_stream(request: HttpRequest, public_id: str) -> HttpResponse:
+    job = selectors.job_get_for_user(user=request.user, public_id=public_id)
+    response = StreamingHttpResponse(
+        selectors.job_audio_chunks(job=job), content_type=services.FORMATS[job.format]
+    )
+    response["X-Accel-Buffering"] = "no"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def job_audio(request: HttpRequest, public_id: str) -> HttpResponse:
+    job = selectors.job_get_for_user(user=request.user, public_id=public_id)
+    if not job.has_audio:
+        return HttpResponse("This job has no stored audio.", status=404, content_type="text/plain")
+    return FileResponse(
+        job.audio.open("rb"),
+        as_attachment=request.GET.get("download") == "1",
+        filename=f"speeko-{job.public_id}.{job.format}",
+        content_type=services.FORMATS[job.format],
+    )
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
+    job = selectors.job_get_for_user(user=request.user, public_id=public_id)
+    try:
+        job = services.job_cancel(job=job)
+    except SynthesisError as e:
+        return HttpResponse(e.message, status=e.status, content_type="text/plain")
+    response = render(request, f"{PAGE}#status", {"job": job})
+    return trigger_client_event(response, "balance-changed")
+
+
+@login_required
+@require_POST
+def job_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+    job = selectors.job_get_for_user(user=request.user, public_id=public_id)
+    services.job_delete(job=job)
+    if not request.htmx:
+        return redirect("synthesis:playground")
+    return trigger_client_event(HttpResponse(""), "balance-changed")
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    jobs = selectors.jobs_for_user(user=request.user)[:20]
+    return render(request, f"{PAGE}#history", {"jobs": jobs})
