@@ -43,6 +43,8 @@ class SynthesisForm(forms.Form):
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
+        if not text.strip():
+            raise forms.ValidationError("Type some text to speak.")
         if len(text) > settings.SYNTHESIS_MAX_CHARACTERS:
             raise forms.ValidationError(
                 f"The text has {len(text):,} characters; the limit is "

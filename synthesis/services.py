@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from billing.pricing import billable_characters, tts_cost_micros
@@ -82,7 +83,10 @@ def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, 
             f"{settings.SYNTHESIS_MAX_CHARACTERS:,}. Split it into several requests."
         )
     kind = voice_kind(voice)
-    style = _cloned_style(user=user, voice=voice) if kind == Job.VoiceKind.CLONED else voice
+    try:
+        style = _cloned_style(user=user, voice=voice) if kind == Job.VoiceKind.CLONED else voice
+    except Http404 as e:
+        raise errors.UnknownVoice(f"You have no cloned voice with the id {voice!r}.") from e
     try:
         # stream() validates text, SSML, voice, language and speed eagerly and returns a lazy
         # generator, so nothing is synthesised here (inference never runs in the web process).

@@ -30,7 +30,7 @@ def playground(request: HttpRequest) -> HttpResponse:
         return _page(request, SynthesisForm(initial=initial))
     form = SynthesisForm(request.POST)
     if not form.is_valid():
-        return _page(request, form, status=422 if request.htmx else 400)
+        return _page(request, form, status=400)
     try:
         job = services.job_submit(
             user=request.user, text=form.cleaned_data["text"], voice=form.chosen_voice(),
