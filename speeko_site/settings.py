@@ -311,7 +311,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # end billing
 
-# --- Voices and cloning (voices app) ---------------------------------------------------------------
+# --- Voices and cloning (voices app) ------------------------------------------------
 # Uploads are hostile input: every limit below is checked on the decoded content, not on headers.
 VOICES_MAX_FILE_BYTES = env_int("VOICES_MAX_FILE_BYTES", 25 * 1024 * 1024, minimum=1024)
 VOICES_MAX_VOICE_BYTES = env_int("VOICES_MAX_VOICE_BYTES", 150 * 1024 * 1024, minimum=1024)
@@ -329,7 +329,28 @@ VOICES_AUDIT_KEY = env_str("VOICES_AUDIT_KEY") or hashlib.sha256(
 ).hexdigest()
 # end voices
 
-# --- Synthesis (synthesis app) ---------------------------------------------------------------------
+# --- Synthesis (synthesis app) ------------------------------------------------------
+SYNTHESIS_MAX_CHARACTERS = env_int("SYNTHESIS_MAX_CHARACTERS", 100_000, minimum=100)
+SYNTHESIS_RETENTION_DAYS = env_int("SYNTHESIS_RETENTION_DAYS", 30, minimum=1)
+SYNTHESIS_SPOOL_DIR = DATA_DIR / "spool"
+# A running job whose worker has not written a heartbeat for this long is taken as dead: its
+# reservation is refunded and the job failed (workers beat every few seconds).
+SYNTHESIS_STALE_SECONDS = env_int("SYNTHESIS_STALE_SECONDS", 120, minimum=2)
+# A queued job older than this is sent to the broker again (duplicate deliveries are harmless).
+SYNTHESIS_REQUEUE_AFTER_SECONDS = env_int("SYNTHESIS_REQUEUE_AFTER_SECONDS", 600, minimum=10)
+SYNTHESIS_MAX_ACTIVE_JOBS = env_int("SYNTHESIS_MAX_ACTIVE_JOBS", 4, minimum=1)
+BILLING_RESERVATION_ACTIVE_CHECKERS.append("synthesis.services.reservation_is_active")
+CELERY_BEAT_SCHEDULE["synthesis-reconcile-jobs"] = {
+    "task": "synthesis.jobs_reconcile",
+    "schedule": 60.0,
+    "options": {"queue": "maintenance"},
+}
+CELERY_BEAT_SCHEDULE["synthesis-expire-audio"] = {
+    "task": "synthesis.audio_expire",
+    "schedule": 3600.0,
+    "options": {"queue": "maintenance"},
+}
+CELERY_TASK_ROUTES = {"synthesis.run_job": {"queue": "synthesis"}}
 # end synthesis
 
 # --- Misc -----------------------------------------------------------------------------------
