@@ -9,6 +9,7 @@ what the first call did and changes nothing.
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.utils.module_loading import import_string
 
 from billing.exceptions import BillingError, InsufficientCredits
 from billing.models import CreditAccount, LedgerEntry, Reservation
+from billing.money import format_usd
 
 logger = logging.getLogger(__name__)
 Kind = LedgerEntry.Kind
@@ -158,9 +160,10 @@ def reservation_settle(
     correction = already_taken - actual_micros  # > 0 returns money, < 0 charges extra
     uncollected = max(0, -correction - account.balance_micros)
     correction += uncollected
-    memo = f"Actual cost {actual_micros} µ$ of {reservation.amount_micros} µ$ reserved."
+    memo = f"Actual cost {format_usd(actual_micros)}"
+    memo += f" of {format_usd(already_taken)} reserved." if already_taken else " (charged late)."
     if uncollected:
-        memo += f" {uncollected} µ$ could not be collected (balance exhausted)."
+        memo += f" {format_usd(uncollected)} could not be collected: the balance ran out."
     if characters is not None:
         reservation.characters = characters
     _entry_append(
@@ -301,7 +304,7 @@ def credits_adjust(
     if not isinstance(amount_micros, int) or amount_micros == 0:
         raise BillingError("The adjustment must be a non-zero amount.")
     account = _account_locked(user=user)
-    key = idempotency_key or f"adjustment:{account.pk}:{timezone.now().isoformat()}"
+    key = idempotency_key or f"adjustment:{uuid.uuid4()}"
     existing = _existing_entry(account=account, idempotency_key=key)
     if existing is not None:
         return existing

@@ -30,16 +30,16 @@ def test_it_shows_the_ledger_read_only(client, staff, alice):
     assert 'name="_save"' not in detail.content.decode()  # view only
 
     assert client.get(reverse("admin:billing_ledgerentry_add")).status_code == 403
-    assert client.get(reverse("admin:billing_ledgerentry_delete", args=[entry.pk])).status_code in (
-        403,
-        302,
-    )
-    client.post(reverse("admin:billing_ledgerentry_change", args=[entry.pk]), {"memo": "x"})
-    response = client.post(
+    delete_url = reverse("admin:billing_ledgerentry_delete", args=[entry.pk])
+    assert client.get(delete_url).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    change_url = reverse("admin:billing_ledgerentry_change", args=[entry.pk])
+    assert client.post(change_url, {"memo": "x"}).status_code == 403
+    client.post(
         reverse("admin:billing_ledgerentry_changelist"),
         {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
     )
-    assert response.status_code in (200, 302)
+    assert "delete_selected" not in changelist.content.decode()  # the bulk action is not offered
     entry.refresh_from_db()
     assert entry.memo == "" and LedgerEntry.objects.count() == 1
     assert client.get(reverse("admin:billing_creditaccount_add")).status_code == 403

@@ -45,3 +45,14 @@ def test_it_serves_the_badge_fragment_for_refreshes(client, alice, bob):
     client.force_login(bob)
     html = client.get(reverse("billing:balance_badge")).content.decode()
     assert "$0.00" in html and "badge-warn" in html
+
+
+def test_it_tells_the_badge_when_a_balance_changed():
+    import json
+
+    from django.http import HttpResponse
+
+    from billing.events import balance_changed
+
+    response = balance_changed(HttpResponse())
+    assert "balance-changed" in json.loads(response["HX-Trigger"])

@@ -83,9 +83,13 @@ def test_it_sells_exactly_what_the_balance_covers_under_concurrency(alice):
 
 def test_it_sells_exactly_what_the_balance_covers_on_the_embedded_sqlite(tmp_path):
     """The same scenario on the embedded default (no DATABASE_URL), whatever this suite runs on."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    # Drop what points at this run's database, cache and run folder (tests.settings exports
+    # SPEEKO_TEST_RUN_DIR for worker subprocesses; sharing it would clobber our test database).
+    private = {"DATABASE_URL", "REDIS_URL", "SPEEKO_TEST_RUN_DIR"}
+    env = {k: v for k, v in os.environ.items() if k not in private}
     env.update(
         SPEEKO_DATA_DIR=str(tmp_path / "data"),
+        SPEEKO_TEST_RUN_DIR=str(tmp_path / "run"),
         BILLING_EXPECT_DB_VENDOR="sqlite",
         DJANGO_SETTINGS_MODULE="tests.settings",
     )
