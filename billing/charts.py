@@ -30,6 +30,7 @@ class BarChart:
     total_label: str
     first_day: str
     last_day: str
+    empty: bool
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -59,6 +60,7 @@ def _chart(title: str, days: list[DayUsage], value: Callable[[DayUsage], int], f
         total_label=fmt(sum(values)),
         first_day=_label(days[0]) if days else "",
         last_day=_label(days[-1]) if days else "",
+        empty=not any(v > 0 for v in values),
     )
 
 

@@ -18,8 +18,15 @@ from billing.exceptions import LedgerImmutable
 
 
 class CreditAccount(models.Model):
+    """One per user. When the user is erased the account stays, detached (user = NULL), so the
+    money history (payments, grants) survives account deletion without naming anyone."""
+
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_account"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="credit_account",
     )
     balance_micros = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -34,7 +41,7 @@ class CreditAccount(models.Model):
         permissions = [("adjust_credit", "Can grant or adjust credit")]
 
     def __str__(self) -> str:
-        return f"Credit account of {self.user}"
+        return f"Credit account of {self.user or 'an erased user'}"
 
 
 class LedgerEntryQuerySet(models.QuerySet):
@@ -59,8 +66,7 @@ class LedgerEntry(models.Model):
     SPENDING_KINDS = (Kind.RESERVATION, Kind.SETTLEMENT, Kind.REFUND, Kind.CLONING_FEE)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # PROTECT: money history outlives nothing by accident; an account with entries is closed by
-    # deactivating its user, not by deleting it.
+    # PROTECT: money history is never removed as a side effect of deleting something else.
     account = models.ForeignKey(CreditAccount, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     amount_micros = models.BigIntegerField(help_text="Signed: credit is positive, debit negative.")

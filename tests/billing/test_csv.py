@@ -13,7 +13,8 @@ URL = reverse("billing:ledger_csv")
 
 
 def _rows(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    body = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(body)))
 
 
 def test_it_exports_the_ledger_as_csv(client, alice, staff):

@@ -197,3 +197,14 @@ def test_it_has_a_database_check_against_negative_balances(alice):
     fund(alice, 10)
     with pytest.raises(IntegrityError), transaction.atomic():
         CreditAccount.objects.filter(user=alice).update(balance_micros=-1)
+
+
+def test_it_keeps_the_money_history_when_a_user_is_erased(alice):
+    from billing.models import CreditAccount
+
+    fund(alice, 1_000)
+    account_id = CreditAccount.objects.get(user=alice).pk
+    alice.delete()
+    account = CreditAccount.objects.get(pk=account_id)
+    assert account.user is None
+    assert account.entries.count() == 1
