@@ -208,3 +208,13 @@ def test_it_keeps_the_money_history_when_a_user_is_erased(alice):
     account = CreditAccount.objects.get(pk=account_id)
     assert account.user is None
     assert account.entries.count() == 1
+
+
+def test_it_unlinks_an_erased_staff_member_from_their_adjustments(alice, staff):
+    entry = credits_adjust(user=alice, amount_micros=1_000, memo="welcome", staff_user=staff)
+    staff.delete()
+    entry.refresh_from_db()
+    assert entry.created_by is None
+    assert entry.amount_micros == 1_000 and entry.memo == "welcome"
+    with pytest.raises(LedgerImmutable):
+        LedgerEntry.objects.filter(pk=entry.pk).update(created_by=alice)
