@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 Kind = LedgerEntry.Kind
 
 
+@transaction.atomic
 def account_get_or_create(*, user: Any) -> CreditAccount:
     account, _ = CreditAccount.objects.get_or_create(user=user)
     return account
@@ -75,7 +76,7 @@ def _entry_append(
     )
 
 
-def _positive(amount_micros: int, what: str) -> None:
+def _require_non_negative(amount_micros: int, what: str) -> None:
     if not isinstance(amount_micros, int) or amount_micros < 0:
         raise BillingError(f"{what} must be a whole, non-negative number of micro-dollars.")
 
@@ -101,7 +102,7 @@ def reservation_create(
 
     `characters` (optional) is the estimate shown until the job settles with the real count.
     """
-    _positive(amount_micros, "A reservation")
+    _require_non_negative(amount_micros, "A reservation")
     account = _account_locked(user=user)
     existing = Reservation.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -152,7 +153,7 @@ def reservation_settle(
     by reconciliation) is charged its full actual cost from the balance by the same rule.
     `characters` is the billed character count shown on the usage page.
     """
-    _positive(actual_micros, "An actual cost")
+    _require_non_negative(actual_micros, "An actual cost")
     account, reservation = _reservation_locked(reservation)
     if reservation.status == Reservation.Status.SETTLED:
         return reservation
@@ -215,7 +216,7 @@ def fee_charge(
     *, user: Any, amount_micros: int, reference: str, idempotency_key: str, memo: str = ""
 ) -> LedgerEntry:
     """Charge a one-off fee (a successful clone). Raises InsufficientCredits; idempotent."""
-    _positive(amount_micros, "A fee")
+    _require_non_negative(amount_micros, "A fee")
     account = _account_locked(user=user)
     existing = _existing_entry(account=account, idempotency_key=idempotency_key)
     if existing is not None:
@@ -323,7 +324,7 @@ def topup_create(
     *, user: Any, amount_micros: int, reference: str, idempotency_key: str, memo: str = ""
 ) -> LedgerEntry:
     """Credit a payment. Idempotent on `idempotency_key` (one per payment)."""
-    _positive(amount_micros, "A top-up")
+    _require_non_negative(amount_micros, "A top-up")
     account = _account_locked(user=user)
     existing = _existing_entry(account=account, idempotency_key=idempotency_key)
     if existing is not None:
@@ -362,11 +363,14 @@ def reservations_reconcile(*, older_than: timedelta | None = None) -> int:
         older_than = timedelta(seconds=settings.BILLING_RESERVATION_MAX_AGE_SECONDS)
     cutoff = timezone.now() - older_than
     stale = Reservation.objects.filter(status=Reservation.Status.HELD, created_at__lt=cutoff)
+    reason = "Refunded automatically: the job stopped without finishing."
     refunded = 0
     for reservation in stale.order_by("created_at").iterator():
         if _reference_is_active(reservation.reference):
             continue
-        reason = "Refunded automatically: the job stopped without finishing."
-        if reservation_release(reservation=reservation, reason=reason).status == "released":
+        started = timezone.now()
+        released = reservation_release(reservation=reservation, reason=reason)
+        # Count only what this run released, not one settled or released meanwhile.
+        if released.status == Reservation.Status.RELEASED and released.resolved_at >= started:
             refunded += 1
     return refunded
