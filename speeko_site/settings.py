@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "speeko_site.accounts",
     "speeko_site.core",
+    "speeko_site.api",
+    "ninja",
     "billing",
     "voices",
     "synthesis",
@@ -324,9 +326,10 @@ VOICES_CONSENT_MATCH_THRESHOLD = float(env_str("VOICES_CONSENT_MATCH_THRESHOLD",
 VOICES_PROFESSIONAL_BUDGET_SECONDS = env_int("VOICES_PROFESSIONAL_BUDGET_SECONDS", 0, minimum=0)
 # Key of the consent audit hash chain. Set it explicitly in production: rotating SECRET_KEY would
 # otherwise make every existing entry fail verification.
-VOICES_AUDIT_KEY = env_str("VOICES_AUDIT_KEY") or hashlib.sha256(
-    f"speeko.voices.audit:{SECRET_KEY}".encode()
-).hexdigest()
+VOICES_AUDIT_KEY = (
+    env_str("VOICES_AUDIT_KEY")
+    or hashlib.sha256(f"speeko.voices.audit:{SECRET_KEY}".encode()).hexdigest()
+)
 # end voices
 
 # --- Synthesis (synthesis app) ------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from speeko_site.api.api import api
 from speeko_site.core import views as core_views
 
 urlpatterns = [
@@ -12,4 +13,6 @@ urlpatterns = [
     path("voices/", include("voices.urls")),
     path("synthesis/", include("synthesis.urls")),
     path("admin/", admin.site.urls),
+    path("v1/", api.urls),
+    path("", include("speeko_site.api.urls")),
 ]

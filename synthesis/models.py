@@ -39,6 +39,8 @@ class Job(models.Model):
     speed = models.FloatField(default=1.0)
     format = models.CharField(max_length=8, default="mp3")
     source = models.CharField(max_length=16, default="web")
+    # Which API key submitted the job (its public id), for per-key usage and limits.
+    client_ref = models.CharField(max_length=64, blank=True, db_index=True)
     billable_characters = models.PositiveIntegerField()
     estimated_cost_micros = models.PositiveBigIntegerField()
     charged_micros = models.PositiveBigIntegerField(default=0)

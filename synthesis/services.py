@@ -144,6 +144,7 @@ def job_submit(
     fmt: str = "mp3",
     ssml: bool = False,
     source: str = "web",
+    client_ref: str = "",
 ) -> Job:
     """Validate a request, reserve its cost and queue it. Raises SynthesisError subclasses,
     VoicePolicyError (cloned voice not usable) or InsufficientCredits; nothing is kept then."""
@@ -154,7 +155,8 @@ def job_submit(
     fields = {
         "voice": voice, "voice_kind": voice_kind(voice), "text": text, "ssml": ssml,
         "language": language, "speed": speed, "format": fmt, "source": source,
-        "billable_characters": characters, "estimated_cost_micros": cost,
+        "client_ref": client_ref, "billable_characters": characters,
+        "estimated_cost_micros": cost,
     }  # fmt: skip
     return _job_create(user=user, fields=fields)
 

@@ -1,0 +1,80 @@
+"""The public REST API (`/v1/`), its error envelope and its OpenAPI schema."""
+
+from __future__ import annotations
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from speeko_site.api.auth import ApiKeyAuth
+from speeko_site.api.errors import domain_error_response, error_response
+
+api = NinjaAPI(
+    title="Speeko API",
+    version="1.0",
+    description=(
+        "Text-to-speech with stock and cloned voices, consent-first voice cloning, and an "
+        "OpenAI-compatible speech endpoint. Errors are always "
+        '`{"error": {"code": ..., "message": ...}}`. Every POST accepts an `Idempotency-Key` '
+        "header: a retry with the same key returns the first result and is never charged twice."
+    ),
+    auth=ApiKeyAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+_STATUS_CODES = {
+    400: "invalid_request", 401: "unauthorized", 402: "insufficient_credits",
+    403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
+    413: "payload_too_large", 415: "unsupported_media_type", 422: "unprocessable",
+    429: "rate_limited",
+}  # fmt: skip
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(
+        401,
+        "unauthorized",
+        "Send a valid API key as 'Authorization: Bearer sk_live_...'. "
+        "Create one on the API keys page; revoked keys stop working at once.",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body",))
+        problems.append(f"{where}: {error.get('msg', 'invalid')}" if where else error["msg"])
+    return error_response(400, "invalid_request", "; ".join(problems) or "Invalid request.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = _STATUS_CODES.get(exc.status_code, "error")
+    return error_response(exc.status_code, code, str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(413, "payload_too_large", "The request body is too large.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(404, "not_found", str(exc) or "Not found.")
+
+
+@api.exception_handler(Exception)
+def _domain(request: HttpRequest, exc: Exception) -> HttpResponse:
+    response = domain_error_response(exc)
+    if response is None:
+        raise exc
+    return response
+
+
+from speeko_site.api import endpoints  # noqa: E402,F401  (registers the routes)
