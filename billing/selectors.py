@@ -92,3 +92,19 @@ def usage_by_day(*, user: Any, days: int = 30) -> list[DayUsage]:
 
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def ledger_discrepancies() -> list[str]:
+    """Accounts whose balance differs from the sum of their ledger, described for an operator.
+
+    Every balance change writes an entry in the same transaction, so this list is empty unless
+    someone changed the database by hand.
+    """
+    rows = CreditAccount.objects.annotate(ledger_total=Sum("entries__amount_micros")).values_list(
+        "pk", "balance_micros", "ledger_total"
+    )
+    return [
+        f"account {pk}: balance {balance} µ$, ledger sums to {total or 0} µ$"
+        for pk, balance, total in rows
+        if balance != (total or 0)
+    ]

@@ -218,3 +218,19 @@ def test_it_unlinks_an_erased_staff_member_from_their_adjustments(alice, staff):
     assert entry.amount_micros == 1_000 and entry.memo == "welcome"
     with pytest.raises(LedgerImmutable):
         LedgerEntry.objects.filter(pk=entry.pk).update(created_by=alice)
+
+
+def test_it_reports_a_balance_changed_behind_the_ledgers_back(alice, bob, capsys):
+    from django.core.management import CommandError, call_command
+
+    from billing.models import CreditAccount
+
+    fund(alice, 1_000)
+    reservation_settle(reservation=_reserve(alice, 400), actual_micros=300)
+    fund(bob, 50)
+    call_command("verify_ledger")
+    assert "Every balance matches its ledger." in capsys.readouterr().out
+
+    CreditAccount.objects.filter(user=bob).update(balance_micros=1_000_000)
+    with pytest.raises(CommandError, match="ledger sums to 50"):
+        call_command("verify_ledger")
