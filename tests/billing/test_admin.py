@@ -120,3 +120,20 @@ def test_it_offers_the_adjustment_as_an_account_action(client, staff, alice):
     assert response.status_code == 302
     assert response["Location"].startswith(ADJUST)
     assert "alice%40example.com" in response["Location"]
+
+
+def test_it_lists_and_searches_every_billing_model(client, staff, alice, bob):
+    from billing.services import reservation_create
+
+    fund(alice, 1_000)
+    reservation_create(user=alice, amount_micros=10, reference="job:x", idempotency_key="job:x")
+    fund(bob, 5)
+    bob.delete()  # an erased user's account and ledger stay listed
+    client.force_login(staff)
+    for name in ("ledgerentry", "reservation", "creditaccount"):
+        url = reverse(f"admin:billing_{name}_changelist")
+        assert client.get(url).status_code == 200
+        response = client.get(url, {"q": "alice"})
+        assert response.status_code == 200
+        assert "alice@example.com" in response.content.decode()
+        assert client.get(url, {"q": "not-a-uuid-%"}).status_code == 200
