@@ -24,6 +24,13 @@ def pytest_sessionfinish(session, exitstatus):
     # it when the run is a worker subprocess's parent that failed, for the logs' sake.
     if exitstatus == 0 and settings.TEST_RUN_DIR.exists():
         shutil.rmtree(settings.TEST_RUN_DIR, ignore_errors=True)
+    prefix = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix")
+    if settings.REDIS_URL and prefix:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        for key in client.scan_iter(match=f"{prefix}*", count=500):
+            client.delete(key)
 
 
 @pytest.fixture(scope="session", autouse=True)

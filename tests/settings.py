@@ -34,6 +34,11 @@ else:
 
 if REDIS_URL:
     CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"speeko-test-{_RUN_ID}"}}
+    # Queues live under a per-run prefix, so a worker of another run never takes our tasks.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "global_keyprefix": f"speeko-test-{_RUN_ID}:",
+    }
 else:
     CACHES = {"default": {**CACHES["default"], "LOCATION": TEST_RUN_DIR / "cache"}}
     CELERY_BROKER_TRANSPORT_OPTIONS = {
