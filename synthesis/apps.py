@@ -6,6 +6,14 @@ class SynthesisConfig(AppConfig):
     verbose_name = "Synthesis"
 
     def ready(self) -> None:
+        import os
+
+        from django.conf import settings
+
+        # The engine reads its limit from the environment; jobs may be as long as the product
+        # allows (the engine's own default suits one-off calls from its command line).
+        os.environ.setdefault("SPEEKO_ENGINE_MAX_CHARS", str(settings.SYNTHESIS_MAX_CHARACTERS))
+
         from synthesis.receivers import erase_voice_audio
         from voices.signals import voice_erased
 
