@@ -18,7 +18,7 @@ class ErrorOut(Schema):
 
 
 class TTSIn(Schema):
-    text: str = Field(..., description="Text (or SSML with ssml=true) to speak.")
+    text: str = Field(..., min_length=1, description="Text (or SSML with ssml=true) to speak.")
     voice_id: str = Field("af_heart", description="Stock voice, blend, or cloned voice id.")
     format: Format = "mp3"
     speed: float = Field(1.0, ge=0.5, le=2.0)
@@ -46,7 +46,7 @@ class JobOut(Schema):
 
 class SpeechIn(Schema):
     model: str = "tts-1"
-    input: str
+    input: str = Field(..., min_length=1)
     voice: str | dict[str, str]
     response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] = "mp3"
     speed: float = Field(1.0, ge=0.25, le=4.0)
