@@ -14,7 +14,12 @@ class SynthesisConfig(AppConfig):
         # allows (the engine's own default suits one-off calls from its command line).
         os.environ.setdefault("SPEEKO_ENGINE_MAX_CHARS", str(settings.SYNTHESIS_MAX_CHARACTERS))
 
-        from synthesis.receivers import erase_voice_audio
+        from django.db.models.signals import pre_delete
+
+        from synthesis.receivers import erase_user_audio, erase_voice_audio
         from voices.signals import voice_erased
 
         voice_erased.connect(erase_voice_audio, dispatch_uid="synthesis.erase_voice_audio")
+        pre_delete.connect(
+            erase_user_audio, sender=settings.AUTH_USER_MODEL, dispatch_uid="synthesis.user_audio"
+        )

@@ -4,4 +4,5 @@ from speeko_site.accounts import views
 
 urlpatterns = [
     path("", views.account, name="account"),
+    path("delete/", views.account_delete, name="account_delete"),
 ]

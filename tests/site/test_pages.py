@@ -1,4 +1,5 @@
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +67,32 @@ def test_it_lets_staff_into_the_admin_but_not_others(client, alice, staff):
     assert client.get("/admin/").status_code == 302
     client.force_login(staff)
     assert client.get("/admin/").status_code == 200
+
+
+def test_it_deletes_an_account_with_its_audio_after_the_password(client, alice, password):
+    import os
+
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+
+    from synthesis.models import Job
+
+    job = Job.objects.create(
+        owner=alice, voice="af_heart", voice_kind="stock", text="Hi.", billable_characters=3,
+        estimated_cost_micros=90, status=Job.Status.DONE,
+    )  # fmt: skip
+    job.audio.save("gone.mp3", ContentFile(b"audio"))
+    path = job.audio.path
+    client.force_login(alice)
+    response = client.post(reverse("account_delete"), {"password": "wrong"})
+    assert response.status_code == 400
+    assert b"That is not your password." in response.content
+    assert get_user_model().objects.filter(pk=alice.pk).exists()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("account_delete"), {"password": password})
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=alice.pk).exists()
+    assert not Job.objects.filter(pk=job.pk).exists()
+    assert not os.path.exists(path)
+    assert client.get(reverse("dashboard")).status_code == 302
