@@ -26,8 +26,13 @@ def _page(request: HttpRequest, form: SynthesisForm, *, job=None, status: int = 
 @login_required
 def playground(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        initial = {"voice": request.GET.get("voice", "af_heart")}
-        return _page(request, SynthesisForm(initial=initial))
+        # ?job= reopens a job: someone who left during a long job comes back to its player.
+        job_id = request.GET.get("job")
+        job = selectors.job_get_for_user(user=request.user, public_id=job_id) if job_id else None
+        initial = {"voice": request.GET.get("voice", job.voice if job else "af_heart")}
+        if job is not None:
+            initial.update(text=job.text, ssml=job.ssml, format=job.format, speed=job.speed)
+        return _page(request, SynthesisForm(initial=initial), job=job)
     form = SynthesisForm(request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)

@@ -254,3 +254,16 @@ def test_it_erases_audio_generated_with_an_erased_voice(funded_alice, bob, queue
     assert not Job.objects.filter(pk=mine.pk).exists()
     assert not os.path.exists(path)
     assert Job.objects.filter(pk=other.pk).exists()
+
+
+def test_it_reopens_a_job_for_someone_who_comes_back(client, funded_alice, bob, queued):
+    job = _job_for(funded_alice, text="A long text to come back to.")
+    client.force_login(funded_alice)
+    response = client.get(reverse("synthesis:playground") + f"?job={job.public_id}")
+    body = response.content.decode()
+    assert reverse("synthesis:job_stream", args=[job.public_id]) in body
+    assert reverse("synthesis:job_status", args=[job.public_id]) in body
+    assert "A long text to come back to." in body
+    client.force_login(bob)
+    response = client.get(reverse("synthesis:playground") + f"?job={job.public_id}")
+    assert response.status_code == 404
