@@ -26,6 +26,7 @@ turned back into the recordings.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import secrets
@@ -321,7 +322,8 @@ def voice_clone_start(*, voice: Voice, tier: str) -> Voice:
         return voice_clone_run(voice_id=voice.pk)
     from voices.tasks import voice_clone_task
 
-    voice_clone_task.delay_on_commit(voice.pk)
+    # On the cloning queue, so long professional jobs never hold up short synthesis jobs.
+    transaction.on_commit(lambda: voice_clone_task.apply_async((voice.pk,), queue="cloning"))
     voice.refresh_from_db()
     return voice
 
@@ -400,7 +402,7 @@ def clone_samples(
     should_cancel: Callable[[], bool] | None = None,
 ):
     """The one place the product calls the cloning library (voices.cloning.clone)."""
-    from voices.cloning import clone
+    from voices.cloning.clone import clone
 
     budget = settings.VOICES_PROFESSIONAL_BUDGET_SECONDS
     extra = {"budget_seconds": budget} if budget and tier == Voice.Tier.PROFESSIONAL else {}
@@ -464,7 +466,7 @@ def _clone_finish(*, voice_id: int, result, match: float) -> Voice | None:
         voice.style_file, voice.preview_file = style_name, preview_name
         voice.identity_score = float(result.identity_score)
         voice.progress, voice.progress_score = 100, float(result.identity_score)
-        voice.stats = _jsonable({"versions": result.versions, "stats": result.stats})
+        voice.stats = _clone_stats(result)
         voice.save()
         _consent_verify(voice=voice, match=match)
     return voice
@@ -489,6 +491,16 @@ def _consent_verify(*, voice: Voice, match: float) -> None:
             "threshold": settings.VOICES_CONSENT_MATCH_THRESHOLD,
         },
     )
+
+
+def _clone_stats(result) -> dict:
+    """Everything the library reports about a clone except the style array, as JSON."""
+    if dataclasses.is_dataclass(result):
+        fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+    else:
+        fields = dict(vars(result))
+    fields.pop("style", None)
+    return _jsonable(fields)
 
 
 def _jsonable(value):

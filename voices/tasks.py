@@ -14,7 +14,7 @@ class CloneTask(BoundedTask):
         voice_clone_fail(voice_id=voice_id, message="The cloning job kept crashing; try again.")
 
 
-@shared_task(base=CloneTask, queue="cloning", acks_late=True)
+@shared_task(base=CloneTask, acks_late=True)
 def voice_clone_task(voice_id: int) -> None:
     from voices.services import voice_clone_run
 
@@ -28,7 +28,7 @@ def voice_clone_task(voice_id: int) -> None:
         raise
 
 
-@shared_task(queue="default", acks_late=True)
+@shared_task(acks_late=True)
 def stock_preview_task(voice_id: str) -> None:
     from voices.previews import stock_preview_render
 

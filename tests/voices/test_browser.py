@@ -1,0 +1,55 @@
+"""The cloning flow in a real browser (headless Chromium), with uploaded files."""
+
+import pytest
+from django.test import Client
+
+from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES
+from voices.models import ConsentRecord, Voice
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _signed_in(page, live_server, user) -> None:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+def test_it_clones_a_voice_in_the_browser(page, live_server, alice, funded, speech):
+    funded(alice)
+    _signed_in(page, live_server, alice)
+    page.goto(f"{live_server.url}/voices/")
+    page.get_by_role("link", name="Clone a voice").first.click()
+
+    page.get_by_label("Name for the new voice").fill("Linda")
+    page.get_by_label("Me").check()
+    page.get_by_label("The speaker's full name").fill("Linda Johnson")
+    statement = page.locator("#consent-statement")
+    assert "I, Linda Johnson, consent" in statement.inner_text()  # kept in step by recorder.js
+    for box in page.locator("input[name^=statement_]").all():
+        box.check()
+    page.get_by_label("Personal, non-commercial use").check()
+    page.locator("#id_recording").set_input_files(str(speech(LJ_CONSENT)))
+    page.get_by_label("Signature: type your full name").fill("Linda Johnson")
+    page.get_by_role("button", name="Record consent and continue").click()
+
+    page.wait_for_url("**/samples/")
+    page.locator("#id_file").set_input_files([str(speech(name)) for name in LJ_SAMPLES])
+    page.get_by_role("button", name="Upload and analyse").click()
+    page.locator("#samples tbody tr").nth(1).wait_for(timeout=120_000)  # htmx swapped the table
+    assert "2 recordings" in page.locator("#samples").inner_text()
+
+    page.locator("#to-tier").click()
+    page.wait_for_url("**/tier/")
+    page.locator("input[name=tier][value=instant]").check()
+    page.get_by_role("button", name="Clone the voice").click()
+    page.wait_for_url("**/voices/vc_*/", timeout=240_000)
+    play = page.get_by_role("link", name="Use in playground")
+    assert play.is_visible()
+
+    voice = Voice.objects.get(owner=alice)
+    assert voice.status == Voice.Status.READY
+    assert voice.consent.verification == ConsentRecord.Verification.VERIFIED
+    assert play.get_attribute("href") == f"/synthesis/playground/?voice={voice.public_id}"
+    assert voice.consent.user_agent.startswith("Mozilla/")

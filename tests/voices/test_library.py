@@ -1,0 +1,50 @@
+"""The stock voice library: all stock voices, filters, search, previews rendered once."""
+
+import pytest
+from django.urls import reverse
+
+from voices.previews import stock_preview_name, stock_preview_render
+from voices.selectors import stock_voices
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lists_every_stock_voice(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("voices:library"))
+    assert response.status_code == 200
+    assert len(stock_voices()) >= 50
+    body = response.content.decode()
+    assert f"{len(stock_voices())} voices" in body
+    assert 'aria-current="page">Voices' in body
+
+
+def test_it_filters_by_language_gender_and_search(client, alice):
+    client.force_login(alice)
+    response = client.get(
+        reverse("voices:library"), {"lang": "b", "gender": "female"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="stock-results">')
+    expected = stock_voices(lang="b", gender="female")
+    assert expected and all(v.id.startswith("bf_") for v in expected)
+    assert f"{len(expected)} voice" in body
+    assert "am_adam" not in body
+    assert [v.id for v in stock_voices(q="bella")] == ["af_bella", "bf_isabella"]
+
+
+def test_it_renders_a_preview_once_and_serves_it(client, alice, media, settings):
+    for folder in ("queue", "control"):  # the broker's folders, as a running worker has them
+        (settings.BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    client.force_login(alice)
+    url = reverse("voices:stock_preview", args=["af_heart"])
+    assert stock_preview_name("af_heart") is None
+    first = client.get(url)
+    assert first.status_code == 503  # queued for a worker
+    assert first["Retry-After"]
+    name = stock_preview_render(voice_id="af_heart")  # what the worker runs
+    assert stock_preview_render(voice_id="af_heart") == name  # second call renders nothing
+    served = client.get(url)
+    assert served.status_code == 200
+    assert len(b"".join(served.streaming_content)) > 2000
+    assert client.get(reverse("voices:stock_preview", args=["xx_nobody"])).status_code == 404
