@@ -356,6 +356,29 @@ CELERY_BEAT_SCHEDULE["synthesis-expire-audio"] = {
 CELERY_TASK_ROUTES = {"synthesis.run_job": {"queue": "synthesis"}}
 # end synthesis
 
+# --- Operations (health checks, logs, production topology) -------------------------------
+# Plain text for a person at a terminal (the embedded default); one JSON object per line for a
+# log collector in production.
+LOG_FORMAT = env_choice("LOG_FORMAT", ["plain", "json"], default="plain")
+# /healthz?deep=1 waits this long for a worker to complete a canary task before answering 503.
+HEALTHZ_CANARY_TIMEOUT_SECONDS = env_float(
+    "HEALTHZ_CANARY_TIMEOUT_SECONDS", 10.0, minimum=0.5, maximum=60.0
+)
+# The deep check is unauthenticated and queues a task: answers are reused for this long so a
+# flood of probes cannot flood the queue.
+HEALTHZ_DEEP_CACHE_SECONDS = env_int("HEALTHZ_DEEP_CACHE_SECONDS", 5, minimum=0, maximum=300)
+# Load balancers probe over plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if REDIS_URL and env_str("CELERY_BROKER_KEY_PREFIX"):
+    # Lets several deployments (or a benchmark next to a live site) share one Redis safely.
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = env_str("CELERY_BROKER_KEY_PREFIX")
+# The reconciler (synthesis.jobs_reconcile, every minute on the maintenance queue) fails and
+# refunds a job still queued after this long, so no credit stays reserved forever.
+SYNTHESIS_QUEUED_MAX_SECONDS = env_int(
+    "SYNTHESIS_QUEUED_MAX_SECONDS", 6 * 3600, minimum=SYNTHESIS_REQUEUE_AFTER_SECONDS
+)
+# end operations
+
 # --- Misc -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -365,8 +388,18 @@ USE_TZ = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"job_id": {"()": "speeko_site.core.logging.JobIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "speeko_site.core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["job_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

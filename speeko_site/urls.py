@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from speeko_site.api.api import api
+from speeko_site.core import health
 from speeko_site.core import views as core_views
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("voices/", include("voices.urls")),
     path("synthesis/", include("synthesis.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
     path("v1/", api.urls),
     path("", include("speeko_site.api.urls")),
 ]

@@ -87,8 +87,10 @@ class SpoolRelay:
         self.folder = folder
 
     def paths(self, job_id: str, attempt: int) -> tuple[Path, Path]:
-        stem = self.folder / f"{job_id}.{attempt}"
-        return stem.with_suffix(".part"), stem.with_suffix(".end")
+        # Not Path.with_suffix: it would replace ".{attempt}" and make every attempt share one
+        # file, so a takeover would truncate (and splice into) the stream a client is reading.
+        stem = f"{job_id}.{attempt}"
+        return self.folder / f"{stem}.part", self.folder / f"{stem}.end"
 
     def writer(self, job_id: str, attempt: int) -> ChunkWriter:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from billing.pricing import billable_characters, tts_cost_micros
 from billing.services import reservation_create, reservation_release, reservation_settle
+from speeko_site.core.logging import logs_job_id
 from synthesis import exceptions as errors
 from synthesis.models import Job
 from synthesis.relay import get_relay
@@ -314,11 +315,14 @@ def _failure(exc: BaseException) -> tuple[str, str]:
     return "internal_error", "Synthesis failed unexpectedly; your credits were refunded."
 
 
+@logs_job_id
 def job_run(*, public_id: str) -> None:
     """Synthesise a job in this worker, relaying audio as it is produced."""
     job = _job_claim(public_id=public_id)
     if job is None:
+        logger.info("synthesis job %s: nothing to do (finished, or running elsewhere)", public_id)
         return
+    logger.info("synthesis job %s: attempt %s started", public_id, job.attempt)
     settings.SYNTHESIS_SPOOL_DIR.mkdir(parents=True, exist_ok=True)
     writer = get_relay().writer(str(job.public_id), job.attempt)
     with tempfile.NamedTemporaryFile(dir=settings.SYNTHESIS_SPOOL_DIR, suffix=".audio") as sink:
@@ -336,7 +340,9 @@ def job_run(*, public_id: str) -> None:
             return
         sink.flush()
         writer.close()
-        _job_finish(job=job, path=Path(sink.name), stats=stats)
+        finished = _job_finish(job=job, path=Path(sink.name), stats=stats)
+        logger.info("synthesis job %s: attempt %s %s", public_id, job.attempt,
+                    "done" if finished else "superseded")  # fmt: skip
 
 
 # --- user actions -------------------------------------------------------------------------
@@ -393,6 +399,16 @@ def jobs_reconcile(*, now: Any = None) -> dict[str, int]:
             job=job,
             code="worker_lost",
             message="The worker running this job stopped; your credits were refunded.",
+            attempt=job.attempt,
+        )
+    # A job no worker has started for this long (no worker on its queue, messages lost again
+    # and again) is given up and refunded, so its credit is never held forever.
+    abandoned_before = now - timedelta(seconds=settings.SYNTHESIS_QUEUED_MAX_SECONDS)
+    for job in Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=abandoned_before):
+        failed += _job_fail(
+            job=job,
+            code="not_started",
+            message="No worker started this job in time; your credits were refunded.",
             attempt=job.attempt,
         )
     requeue_before = now - timedelta(seconds=settings.SYNTHESIS_REQUEUE_AFTER_SECONDS)
