@@ -22,9 +22,9 @@ from speeko_site.api.api import api
 from speeko_site.api.errors import error_response
 from speeko_site.api.idempotency import idempotent
 from speeko_site.api.schemas import (
+    ERRORS,
     BalanceOut,
     DeletedOut,
-    ErrorOut,
     JobOut,
     SpeechIn,
     TTSIn,
@@ -39,7 +39,6 @@ from synthesis.models import Job
 from voices import selectors as voice_selectors
 from voices import services as voice_services
 
-ERRORS = dict.fromkeys((400, 401, 402, 403, 404, 409, 413, 415, 422, 429), ErrorOut)
 AUDIO_CONTENT = {
     "content": {
         mime.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}

@@ -26,6 +26,9 @@ class TTSIn(Schema):
     ssml: bool = False
 
 
+ERRORS = dict.fromkeys((400, 401, 402, 403, 404, 409, 413, 415, 422, 429), ErrorOut)
+
+
 class JobOut(Schema):
     id: str
     status: str

@@ -1,0 +1,267 @@
+"""Consent and cloning endpoints. Validation is the voices app's own consent form and upload
+checks, so the API and the pages refuse exactly the same things."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from speeko_site.api.api import api
+from speeko_site.api.errors import error_response
+from speeko_site.api.idempotency import idempotent
+from speeko_site.api.schemas import ERRORS
+from voices import selectors as voice_selectors
+from voices import services as voice_services
+from voices.exceptions import CloneRefused, UploadRejected, VoicePolicyError
+from voices.forms import ConsentForm
+from voices.prompts import CONSENT_STATEMENTS, STATEMENT_VERSION, consent_code_new
+from voices.prompts import spoken_statement as statement_for
+from voices.uploads import audio_check, audio_sniff
+
+CODE_SALT = "speeko.api.consent-code"
+CODE_MAX_AGE = 3600
+
+
+class StatementIn(Schema):
+    speaker_name: str
+
+
+class StatementText(Schema):
+    key: str
+    text: str
+
+
+class StatementOut(Schema):
+    spoken_statement: str
+    code_token: str
+    expires_in_seconds: int
+    statement_version: str
+    statements: list[StatementText]
+
+
+class ConsentOut(Schema):
+    consent_id: str
+    voice_id: str | None
+    relation: str
+    speaker_name: str
+    uses: list[str]
+    expires_on: date | None
+    verification: str
+    revoked: bool
+    created_at: datetime
+
+
+class CloneOut(Schema):
+    voice_id: str
+    status: str
+    tier: str
+    identity_score: float | None
+    consent_id: str
+
+
+def _consent_payload(consent: Any) -> dict[str, Any]:
+    return {
+        "consent_id": consent.public_id, "voice_id": consent.voice_public_id or None,
+        "relation": consent.relation, "speaker_name": consent.speaker_name,
+        "uses": consent.uses, "expires_on": consent.expires_on,
+        "verification": consent.verification, "revoked": consent.revoked_at is not None,
+        "created_at": consent.created_at,
+    }  # fmt: skip
+
+
+@api.post("/consents/statement", response={200: StatementOut, **ERRORS}, tags=["Consent"])
+def consent_statement(request: HttpRequest, payload: StatementIn):
+    """The sentence the speaker must read aloud, with a one-time code, before POST /consents."""
+    code = consent_code_new()
+    token = signing.dumps({"code": code, "user": str(request.user.public_id)}, salt=CODE_SALT)
+    return {
+        "spoken_statement": statement_for(speaker_name=payload.speaker_name, code=code),
+        "code_token": token, "expires_in_seconds": CODE_MAX_AGE,
+        "statement_version": STATEMENT_VERSION,
+        "statements": [{"key": k, "text": t} for k, t in CONSENT_STATEMENTS],
+    }  # fmt: skip
+
+
+def _code_from(request: HttpRequest, token: str) -> str:
+    try:
+        data = signing.loads(token, salt=CODE_SALT, max_age=CODE_MAX_AGE)
+    except signing.BadSignature as e:
+        raise HttpError(
+            400, "code_token is invalid or older than an hour; get a new one from "
+            "POST /v1/consents/statement and record the statement again.",
+        ) from e  # fmt: skip
+    if data.get("user") != str(request.user.public_id):
+        raise HttpError(400, "code_token belongs to another account.")
+    return data["code"]
+
+
+def _form_for(request: HttpRequest, statements: list[str]) -> ConsentForm:
+    data = request.POST.copy()
+    for key, _ in CONSENT_STATEMENTS:
+        if key in statements or "all" in statements:
+            data[f"statement_{key}"] = "on"
+    return ConsentForm(data, request.FILES)
+
+
+def _form_error(form: ConsentForm) -> HttpResponse:
+    problems = [
+        f"{'' if field == '__all__' else field.removeprefix('statement_') + ': '}{message}"
+        for field, messages in form.errors.items()
+        for message in messages
+    ]
+    status = 400
+    upload = request_file = form.files.get("recording")
+    if "recording" in form.errors and upload is not None:
+        status = _upload_status(request_file, settings.VOICES_MAX_FILE_BYTES)
+    return error_response(status, "invalid_consent", "; ".join(problems))
+
+
+@api.post("/consents", response={201: ConsentOut, **ERRORS}, tags=["Consent"])
+def consent_create(
+    request: HttpRequest,
+    voice_name: Form[str],
+    relation: Form[str],
+    speaker_name: Form[str],
+    signature: Form[str],
+    code_token: Form[str],
+    uses: Form[list[str]],
+    statements: Form[list[str]],
+    recording: File[UploadedFile],
+    speaker_email: Form[str] = "",
+    project_name: Form[str] = "",
+    uses_note: Form[str] = "",
+    expires_on: Form[str] = "",
+    document: File[UploadedFile] = None,
+):
+    """Record a speaker's consent. `statements` lists the keys the speaker agrees to (or `all`)."""
+
+    def work(record: Any) -> HttpResponse:
+        code = _code_from(request, code_token)
+        form = _form_for(request, statements)
+        if not form.is_valid():
+            return _form_error(form)
+        fields = {k: form.cleaned_data.get(k) for k in (
+            "voice_name", "relation", "speaker_name", "speaker_email", "uses", "project_name",
+            "uses_note", "expires_on", "signature", "recording", "document",
+        )}  # fmt: skip
+        voice = voice_services.consent_create(
+            user=request.user, code=code, ip_address=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", ""),
+            **fields,
+        )  # fmt: skip
+        return api.create_response(request, _consent_payload(voice.consent), status=201)
+
+    return idempotent(request, _guarded(work))
+
+
+@api.get("/consents/{consent_id}", response={200: ConsentOut, **ERRORS}, tags=["Consent"])
+def consent_get(request: HttpRequest, consent_id: str):
+    return _consent_payload(_own_consent(request, consent_id))
+
+
+def _own_consent(request: HttpRequest, consent_id: str) -> Any:
+    from django.http import Http404
+
+    consent = voice_selectors.consent_get_for_user(user=request.user, public_id=consent_id)
+    # Staff may audit any consent in the console; through the API everyone sees only their own.
+    if consent.user_id != request.user.pk:
+        raise Http404("No such consent record.")
+    return consent
+
+
+def _upload_status(upload: UploadedFile, max_bytes: int) -> int:
+    if upload.size and upload.size > max_bytes:
+        return 413
+    upload.seek(0)
+    head = upload.read(64)
+    upload.seek(0)
+    return 415 if head and audio_sniff(head) is None else 400
+
+
+def _guarded(work: Any) -> Any:
+    def run(record: Any) -> HttpResponse:
+        try:
+            return work(record)
+        except UploadRejected as e:
+            return error_response(400, "upload_rejected", e.message)
+        except CloneRefused as e:
+            status = 402 if "credit" in e.message.lower() else 400
+            return error_response(status, "clone_refused", e.message)
+        except VoicePolicyError as e:
+            return error_response(403, e.code, e.message)
+
+    return run
+
+
+CONSENT_HELP = (
+    "Cloning needs the speaker's recorded consent first: get the statement to read with "
+    "POST /v1/consents/statement, record it, then POST /v1/consents; pass the consent_id it "
+    "returns here."
+)
+
+
+def _samples(voice: Any, files: list[UploadedFile]) -> None:
+    for upload in files:
+        status = _upload_status(upload, settings.VOICES_MAX_FILE_BYTES)
+        try:
+            checked = audio_check(upload, max_bytes=settings.VOICES_MAX_FILE_BYTES, what="sample")
+        except UploadRejected as e:
+            raise HttpError(status, f"{upload.name}: {e.message}") from e
+        try:
+            voice_services.sample_add(voice=voice, checked=checked, original_name=upload.name)
+        except UploadRejected as e:
+            raise HttpError(400, f"{upload.name}: {e.message}") from e
+
+
+@api.post("/voices/clone", response={202: CloneOut, **ERRORS}, tags=["Voices"])
+def voice_clone(
+    request: HttpRequest,
+    name: Form[str],
+    consent_id: Form[str],
+    file: File[list[UploadedFile]],
+    tier: Form[str] = "instant",
+):
+    """Clone a voice from one or more recordings, under a consent recorded with POST /consents."""
+
+    def work(record: Any) -> HttpResponse:
+        voice = _consented_draft(request, consent_id)
+        _samples(voice, file)
+        voice = voice_services.voice_rename(voice=voice, name=name)
+        voice = voice_services.voice_clone_start(voice=voice, tier=tier)
+        payload = {
+            "voice_id": voice.public_id, "status": voice.status, "tier": voice.tier or tier,
+            "identity_score": voice.identity_score, "consent_id": consent_id,
+        }  # fmt: skip
+        return api.create_response(request, payload, status=202)
+
+    return idempotent(request, _guarded(work))
+
+
+def _consented_draft(request: HttpRequest, consent_id: str) -> Any:
+    from django.http import Http404
+
+    from voices.models import Voice
+
+    if not consent_id.startswith("cs_"):
+        return _refuse_consent()
+    try:
+        consent = _own_consent(request, consent_id)
+    except Http404:
+        return _refuse_consent()
+    voice = consent.voice
+    if voice is None or consent.revoked_at:
+        raise HttpError(403, "This consent was revoked or its voice erased. " + CONSENT_HELP)
+    if voice.status not in (Voice.Status.DRAFT, Voice.Status.FAILED):
+        raise HttpError(409, f"This consent was already used for voice {voice.public_id}.")
+    return voice
+
+
+def _refuse_consent() -> Any:
+    raise HttpError(403, "No consent with this id in your account. " + CONSENT_HELP)
