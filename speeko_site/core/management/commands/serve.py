@@ -18,7 +18,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-QUEUES = "default,synthesis,cloning,maintenance"
+# Two workers, as in production: cloning jobs (up to ten minutes) never hold up speech.
+SPEECH_QUEUES = "default,synthesis,maintenance"
+CLONING_QUEUES = "cloning"
 
 
 def _bin(name: str) -> str:
@@ -45,7 +47,7 @@ def _wait_for_port(host: str, port: int, deadline: float, proc: subprocess.Popen
 
 
 class Command(BaseCommand):
-    help = "Start the web server and a Celery worker (with its scheduler) and supervise both."
+    help = "Start the web server and the Celery workers (with the scheduler) and supervise them."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -64,12 +66,15 @@ class Command(BaseCommand):
         for folder in ("queue", "control"):
             (settings.BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
         host, port = opts["host"], opts["port"]
-        worker_cmd = [
-            _bin("celery"), "-A", "speeko_site", "worker", "--loglevel", "INFO",
-            "--queues", QUEUES, "--concurrency", str(opts["worker_concurrency"]),
+        worker = [_bin("celery"), "-A", "speeko_site", "worker", "--loglevel", "INFO"]
+        speech_cmd = [
+            *worker, "--queues", SPEECH_QUEUES, "--concurrency", str(opts["worker_concurrency"]),
+            "--hostname", "speech@%h",
             # The embedded scheduler runs periodic clean-ups; production runs `celery beat` once.
             "--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
         ]  # fmt: skip
+        cloning_cmd = [*worker, "--queues", CLONING_QUEUES, "--concurrency", "1",
+                       "--hostname", "cloning@%h"]  # fmt: skip
         web_cmd = [
             _bin("gunicorn"), "speeko_site.wsgi:application",
             "--bind", f"{host}:{port}",
@@ -78,7 +83,8 @@ class Command(BaseCommand):
             "--timeout", "120", "--access-logfile", "-", "--no-control-socket",
         ]  # fmt: skip
         procs = {
-            "worker": subprocess.Popen(worker_cmd, start_new_session=True),  # noqa: S603
+            "speech worker": subprocess.Popen(speech_cmd, start_new_session=True),  # noqa: S603
+            "cloning worker": subprocess.Popen(cloning_cmd, start_new_session=True),  # noqa: S603
             "web": subprocess.Popen(web_cmd, start_new_session=True),  # noqa: S603
         }
         stopping = False
@@ -94,7 +100,7 @@ class Command(BaseCommand):
                 raise CommandError("The web server did not start; see its output above.")
             shown = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104
             self.stdout.write(self.style.SUCCESS(f"Speeko is running at http://{shown}:{port}/"))
-            self.stdout.write("Press Ctrl+C to stop the web server and the worker.")
+            self.stdout.write("Press Ctrl+C to stop the web server and the workers.")
             while not stopping:
                 for name, proc in procs.items():
                     if proc.poll() is not None:
