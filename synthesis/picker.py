@@ -13,7 +13,7 @@ def stock_voice_groups() -> list[tuple[str, list[Any]]]:
     return [(lang, list(items)) for lang, items in groupby(catalogue, key=lambda v: v.lang)]
 
 
-def picker_context(user: Any, form: Any) -> dict[str, Any]:
+def picker_context(user: Any) -> dict[str, Any]:
     from voices.selectors import voices_for_user
 
     return {

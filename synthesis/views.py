@@ -4,8 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseStopPolling, trigger_client_event
+from django_htmx.http import HttpResponseStopPolling
 
+from billing.events import balance_changed
 from billing.exceptions import InsufficientCredits
 from synthesis import selectors, services
 from synthesis.exceptions import SynthesisError
@@ -17,7 +18,7 @@ PAGE = "synthesis/playground.html"
 
 
 def _page(request: HttpRequest, form: SynthesisForm, *, job=None, status: int = 200):
-    context = {"form": form, "job": job, **picker_context(request.user, form)}
+    context = {"form": form, "job": job, **picker_context(request.user)}
     context["jobs"] = selectors.jobs_for_user(user=request.user)[:20]
     template = f"{PAGE}#composer" if request.htmx else PAGE
     return render(request, template, context, status=status)
@@ -48,7 +49,7 @@ def playground(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         return redirect(f"{request.path}?job={job.public_id}")
     response = _page(request, SynthesisForm(initial=form.cleaned_data), job=job)
-    return trigger_client_event(response, "balance-changed")
+    return balance_changed(response)
 
 
 def _status_for(error: Exception) -> int:
@@ -81,7 +82,7 @@ def job_status(request: HttpRequest, public_id: str) -> HttpResponse:
     if not job.is_terminal:
         return response
     stop = HttpResponseStopPolling(response.content)
-    return trigger_client_event(stop, "balance-changed")
+    return balance_changed(stop)
 
 
 @login_required
@@ -119,7 +120,7 @@ def job_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     except SynthesisError as e:
         return HttpResponse(e.message, status=e.status, content_type="text/plain")
     response = render(request, f"{PAGE}#status", {"job": job})
-    return trigger_client_event(response, "balance-changed")
+    return balance_changed(response)
 
 
 @login_required
@@ -129,7 +130,7 @@ def job_delete(request: HttpRequest, public_id: str) -> HttpResponse:
     services.job_delete(job=job)
     if not request.htmx:
         return redirect("synthesis:playground")
-    return trigger_client_event(HttpResponse(""), "balance-changed")
+    return balance_changed(HttpResponse(""))
 
 
 @login_required
