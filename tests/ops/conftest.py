@@ -94,9 +94,7 @@ def assert_ended_once(job: Job, user) -> None:
         assert settlements(job) == 0
         assert job.charged_micros == 0
         assert not job.audio
-    charged = sum(
-        j.charged_micros for j in Job.objects.filter(owner=user, status=Job.Status.DONE)
-    )
+    charged = sum(j.charged_micros for j in Job.objects.filter(owner=user, status=Job.Status.DONE))
     held = sum(
         r.amount_micros
         for r in Reservation.objects.filter(account__user=user, status=Reservation.Status.HELD)
