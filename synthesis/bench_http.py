@@ -53,7 +53,13 @@ LONG = (
     "their moorings, the lighthouse begins its slow turn, and the last bus leaves for the city, "
     "half empty. Those who stay walk along the beach, where the sand is still warm, and watch "
     "the stars come out one by one over the dark water. Later still, the town sleeps, and only "
-    "the sea keeps talking, as it always has, to anyone who cares to listen through the night."
+    "the sea keeps talking, as it always has, to anyone who cares to listen through the night. "
+    "In the morning it begins again. The baker lights his oven before dawn, the harbour master "
+    "checks the tide tables, and the first boat slips out past the breakwater with its lights "
+    "still on. Nobody in the town would call it an exciting life, and nobody who lives there "
+    "would trade it for another. They have the sea, the weather, the market, and each other, and "
+    "on most days that is more than enough for anyone, they say, as the gulls begin to call. "
+    "And when the storms come in November, they close the shutters and wait."
 )
 
 
@@ -129,6 +135,23 @@ def _duration(job_id: str) -> float:
     return float("nan")
 
 
+def _stages(results: list[Result]) -> str:
+    """Where the first byte's time went: the queue, the engine's first chunk, or the relay."""
+    from synthesis.models import Job
+
+    queue, engine = [], []
+    for job in Job.objects.filter(public_id__in=[r.job_id for r in results if r.job_id]):
+        if job.started_at and job.first_audio_at:
+            queue.append((job.started_at - job.created_at).total_seconds())
+            engine.append((job.first_audio_at - job.started_at).total_seconds())
+    if not queue:
+        return ""
+    return (
+        f" | queue {statistics.median(queue):.2f} s, first chunk encoded "
+        f"{statistics.median(engine):.2f} s after start"
+    )
+
+
 def _row(path: str, label: str, chars: int, results: list[Result]) -> str:
     ttfb = [r.ttfb for r in results if r.ttfb is not None]
     ratio = [r.seconds / d for r in results if (d := _duration(r.job_id)) and d == d and d > 0]
@@ -139,6 +162,7 @@ def _row(path: str, label: str, chars: int, results: list[Result]) -> str:
         f"{statistics.median(ttfb):.2f} s (min {min(ttfb):.2f}, max {max(ttfb):.2f}) | "
         f"total {statistics.median([r.seconds for r in results]):.1f} s for {audio:.1f} s "
         f"of audio = {statistics.median(ratio):.2f} x audio duration | errors {bad}"
+        + _stages(results)
     )
 
 

@@ -335,7 +335,10 @@ def job_run(*, public_id: str) -> None:
             code, message = _failure(exc)
             if code == "internal_error":
                 logger.exception("synthesis job %s failed", job.public_id)
-            writer.close(error=message)
+            # The relay may be what failed (Redis restarting): fail and refund the job anyway,
+            # now, rather than leave it to the reconciler minutes later.
+            with contextlib.suppress(Exception):
+                writer.close(error=message)
             _job_fail(job=job, code=code, message=message, attempt=job.attempt)
             return
         sink.flush()
