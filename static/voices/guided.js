@@ -34,3 +34,13 @@ document.addEventListener("DOMContentLoaded", () => {
     if (response.ok) setTimeout(() => show(current + 1), 800);
   });
 });
+
+// A refused upload answers 400 with the samples section and a message saying what to fix; htmx
+// does not swap error responses by default, so let this one through.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const status = event.detail.xhr.status;
+  if (status === 400 && event.detail.target && event.detail.target.id === "samples") {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -23,7 +23,7 @@ def test_it_clones_a_voice_in_the_browser(page, live_server, alice, funded, spee
     page.get_by_role("link", name="Clone a voice").first.click()
 
     page.get_by_label("Name for the new voice").fill("Linda")
-    page.get_by_label("Me").check()
+    page.get_by_label("Me", exact=True).check()
     page.get_by_label("The speaker's full name").fill("Linda Johnson")
     statement = page.locator("#consent-statement")
     assert "I, Linda Johnson, consent" in statement.inner_text()  # kept in step by recorder.js
