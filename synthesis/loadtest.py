@@ -361,7 +361,8 @@ def scratch_environment(workdir: Path) -> Iterator[dict[str, str]]:
 def _postgres_admin(url: str):
     import psycopg
 
-    return psycopg.connect(url, autocommit=True)
+    # The maintenance database: the one in the URL may not exist yet.
+    return psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), autocommit=True)
 
 
 def _postgres_create(url: str, name: str) -> str:
