@@ -33,14 +33,6 @@ def pytest_sessionfinish(session, exitstatus):
             client.delete(key)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _fresh_cache(django_db_blocker) -> None:
-    # Rate-limit counters live in the cache; a previous run's must not throttle this one.
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture
 def password() -> str:
     return "correct horse battery staple 42"
