@@ -43,7 +43,7 @@ def test_it_clones_a_voice_in_the_browser(page, live_server, alice, funded, spee
     page.locator("#to-tier").click()
     page.wait_for_url("**/tier/")
     page.locator("input[name=tier][value=instant]").check()
-    page.get_by_role("button", name="Clone the voice").click()
+    page.get_by_role("button", name="Clone the voice").click(timeout=240_000)  # cloned inline
     page.wait_for_url("**/voices/vc_*/", timeout=240_000)
     play = page.get_by_role("link", name="Use in playground")
     assert play.is_visible()
