@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 MAX_TOKENS = 510
-TARGET_TOKENS = 180
-FIRST_TARGET_TOKENS = 60
+TARGET_TOKENS = 120
+FIRST_TARGET_TOKENS = 40
 
 SENTENCE_PAUSE_S = 0.3
 CLAUSE_PAUSE_S = 0.12

@@ -37,6 +37,15 @@ def engine_threads() -> int:
     return _positive_int("SPEEKO_ENGINE_THREADS", default=os.cpu_count() or 1)
 
 
+def parallel_chunks() -> int:
+    """How many chunks run at once, each on threads / this many intra-op threads.
+
+    Two side by side give more throughput than one on two threads, but every run holds
+    its own activations (hundreds of MB for a long chunk), so the default is one.
+    """
+    return _positive_int("SPEEKO_ENGINE_PARALLEL_CHUNKS", default=1)
+
+
 def max_chars() -> int:
     return _positive_int("SPEEKO_ENGINE_MAX_CHARS", default=DEFAULT_MAX_CHARS)
 

@@ -3,7 +3,9 @@
 import itertools
 import os
 import threading
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +58,13 @@ class _Run:
 
 
 class Engine:
+    """Kokoro behind one lazily created onnxruntime session.
+
+    Use ``get_engine()`` rather than building one: the session (about 100 MB and a
+    warm-up) is meant to exist once per process. Thread-safe: onnxruntime sessions accept
+    concurrent runs and the espeak front-end serialises itself.
+    """
+
     def __init__(
         self,
         *,
@@ -67,6 +76,8 @@ class Engine:
         self._threads = threads
         self.voices = VoiceBank(voices_path or config.voices_path())
         self._model: KokoroModel | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._workers = 1
         self._model_pid: int | None = None
         self._lock = threading.Lock()
 
@@ -159,17 +170,13 @@ class Engine:
                 yield Chunk(piece.phonemes, group[0].style, group[0].speed, piece.pause_after)
 
     def _render(self, chunks: Iterator[Chunk]) -> Iterator[np.ndarray]:
-        model = self._session()
-        table = vocab()
+        model, pool = self._session()
         pause_before = 0.0
-        for chunk in chunks:
-            tokens = [table[p] for p in chunk.phonemes if p in table]
-            if not _speakable(chunk.phonemes):
+        for chunk, audio in _in_order(pool, model, chunks, depth=self._workers):
+            if audio is None:
                 # A lone "." left over between SSML elements: a pause, not a model call.
                 pause_before = max(pause_before, chunk.pause_after)
                 continue
-            style = chunk.style[min(len(tokens), len(chunk.style)) - 1]
-            audio = model.infer(tokens, style, chunk.speed)
             # The pause goes before the next chunk: the last chunk must not end in silence,
             # and a generator cannot know which chunk is last without delaying it.
             out = finish_chunk(audio, pause_after=0.0)
@@ -178,17 +185,57 @@ class Engine:
             pause_before = chunk.pause_after
             yield out
 
-    def _session(self) -> KokoroModel:
-        """The process's model session, created on first use and again after a fork."""
+    def _session(self) -> tuple[KokoroModel, ThreadPoolExecutor]:
+        """The process's model session, created on first use and again after a fork.
+
+        Kokoro's graph scales poorly across intra-op threads (its LSTMs are sequential), so
+        SPEEKO_ENGINE_PARALLEL_CHUNKS can spend the threads on consecutive chunks instead.
+        """
         with self._lock:
             if self._model is None or self._model_pid != os.getpid():
+                threads = self._threads or config.engine_threads()
+                workers = min(threads, config.parallel_chunks())
                 model = KokoroModel(
                     self._model_path or config.model_path(),
-                    threads=self._threads or config.engine_threads(),
+                    threads=max(1, threads // workers),
                 )
                 model.warm_up(self.voices.get(self.voices.names()[0])[10])
+                self._pool = ThreadPoolExecutor(workers, thread_name_prefix="kokoro")
+                self._workers = workers
                 self._model, self._model_pid = model, os.getpid()
-            return self._model
+            return self._model, self._pool
+
+
+def _infer(model: KokoroModel, chunk: Chunk) -> np.ndarray | None:
+    if not _speakable(chunk.phonemes):
+        return None
+    table = vocab()
+    tokens = [table[p] for p in chunk.phonemes if p in table]
+    style = chunk.style[min(len(tokens), len(chunk.style)) - 1]
+    return model.infer(tokens, style, chunk.speed)
+
+
+def _in_order(
+    pool: ThreadPoolExecutor, model: KokoroModel, chunks: Iterator[Chunk], *, depth: int
+) -> Iterator[tuple[Chunk, np.ndarray | None]]:
+    """Run up to ``depth`` chunks at once, yielding results in text order.
+
+    Closing the generator (a client that went away) cancels what has not started; at most
+    ``depth`` chunks are computed in vain.
+    """
+    pending: deque[tuple[Chunk, Future[np.ndarray | None]]] = deque()
+    try:
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(_infer, model, chunk)))
+            if len(pending) >= depth:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+    finally:
+        for _, future in pending:
+            future.cancel()
 
 
 def _speakable(phonemes: str) -> bool:
@@ -249,3 +296,23 @@ def get_engine() -> Engine:
         if _engine is None:
             _engine = Engine()
         return _engine
+
+
+def _after_fork_in_child() -> None:
+    """A forked worker must not reuse its parent's session threads or a lock held mid-fork.
+
+    The parent's session is kept referenced, never freed: its destructor would join
+    onnxruntime threads that do not exist in the child and hang forever. Its pages stay
+    shared copy-on-write, so keeping it costs nothing.
+    """
+    global _engine_lock
+    _engine_lock = threading.Lock()
+    if _engine is not None:
+        _inherited.append((_engine._model, _engine._pool))
+        _engine._lock = threading.Lock()
+        _engine._model = None
+        _engine._pool = None
+
+
+_inherited: list[object] = []
+os.register_at_fork(after_in_child=_after_fork_in_child)

