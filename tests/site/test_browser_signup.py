@@ -6,7 +6,9 @@ from django.core import mail
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_it_signs_up_in_a_real_browser_and_lands_on_the_dashboard(live_server, page, password, tmp_path):
+def test_it_signs_up_in_a_real_browser_and_lands_on_the_dashboard(
+    live_server, page, password, tmp_path
+):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Start with $5 free credit").click()
     page.fill("input[name=email]", "browser@example.com")
