@@ -57,7 +57,7 @@ def test_it_gives_every_queue_a_worker():
 
 def test_it_describes_the_same_processes_in_compose():
     services = _compose()["services"]
-    assert set(services) >= PROCESSES
+    assert set(services) >= set(procfile())
     assert {"db", "redis"} <= set(services)
     for name in PROCESSES - {"web", "beat"}:
         command = services[name]["command"][-1]
