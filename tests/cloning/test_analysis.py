@@ -112,3 +112,34 @@ def test_it_rejects_a_truncated_file(clean):
 
     with pytest.raises(UnsupportedAudio, match="truncated"):
         analyse([truncated])
+
+
+def _encode_with_ffmpeg(audio: np.ndarray, sr: int, fmt: str, codec: str) -> bytes:
+    import av
+
+    buf = io.BytesIO()
+    with av.open(buf, mode="w", format=fmt) as container:
+        stream = container.add_stream(codec, rate=48000)
+        stream.layout = "mono"
+        resampled = av.AudioResampler(format="s16", layout="mono", rate=48000)
+        frame = av.AudioFrame.from_ndarray(
+            (audio[None] * 32767).astype(np.int16), format="s16", layout="mono"
+        )
+        frame.sample_rate = sr
+        for out in resampled.resample(frame):
+            for packet in stream.encode(out):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("fmt", "codec"), [("mp4", "aac"), ("webm", "libopus")])
+def test_it_decodes_browser_and_phone_formats(manifest, fmt, codec):
+    audio, sr = joined(manifest["vctk/p228"][:4])
+    encoded = _encode_with_ffmpeg(audio, sr, fmt, codec)
+
+    result = analyse([encoded])
+
+    assert abs(result.total_seconds - len(audio) / sr) < 0.2
+    assert result.verdict in ("ok", "warn")

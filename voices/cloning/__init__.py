@@ -4,6 +4,7 @@ No Django here: the voices app calls these functions from its jobs and views.
 """
 
 from .analysis import Analysis, analyse
+from .clone import CloneResult, clone
 from .encoders import similarity, speaker_embedding
 from .errors import (
     AssetsMissing,
@@ -17,12 +18,14 @@ from .errors import (
 __all__ = [
     "Analysis",
     "AssetsMissing",
+    "CloneResult",
     "CloningCancelled",
     "CloningError",
     "EngineUnavailable",
     "NotEnoughSpeech",
     "UnsupportedAudio",
     "analyse",
+    "clone",
     "similarity",
     "speaker_embedding",
 ]

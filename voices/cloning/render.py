@@ -1,0 +1,68 @@
+"""Rendering candidate voices through the TTS engine, returning 16 kHz audio for the encoders."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from functools import cache
+
+import numpy as np
+
+from .audio import resample
+from .errors import EngineUnavailable
+from .features import SAMPLE_RATE
+
+STYLE_SHAPE = (510, 1, 256)
+TIMBRE = slice(0, 128)  # decoder half: voice quality
+PROSODY = slice(128, 256)  # predictor half: pitch, durations, energy
+RENDER_LANG = "a"  # every voice reads the scoring texts in American English
+
+
+class Renderer:
+    """Thin adapter over ``synthesis.engine`` so the search can be tested with a stand-in."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+        from synthesis.engine import SAMPLE_RATE as ENGINE_RATE
+
+        self.engine_rate = ENGINE_RATE
+
+    def stock_voices(self) -> dict[str, np.ndarray]:
+        ids = [v.id for v in self.engine.voice_catalogue()]
+        return {vid: np.asarray(self.engine.resolve_voice(vid), np.float32) for vid in ids}
+
+    def genders(self) -> dict[str, str]:
+        return {v.id: v.gender for v in self.engine.voice_catalogue()}
+
+    def render(self, text: str, style: np.ndarray, lang: str = RENDER_LANG) -> np.ndarray:
+        """Speech of ``text`` with ``style`` as float32 at 16 kHz."""
+        with self._lock:  # one inference session per process, used by one search at a time
+            audio = self.engine.synthesize(text, voice=style.astype(np.float32), lang=lang)
+        return resample(np.asarray(audio, np.float32), self.engine_rate, SAMPLE_RATE)
+
+    def identity(self) -> str:
+        """Hash of the stock voices: cached render statistics are only valid for these."""
+        digest = hashlib.sha256()
+        for vid, style in sorted(self.stock_voices().items()):
+            digest.update(vid.encode())
+            digest.update(style.tobytes())
+        return digest.hexdigest()[:16]
+
+
+@cache
+def get_renderer() -> Renderer:
+    try:
+        from synthesis.engine import get_engine
+
+        return Renderer(get_engine())
+    except ImportError as e:
+        raise EngineUnavailable(f"the TTS engine cannot be imported: {e}") from e
+
+
+def blend(styles: np.ndarray, timbre_w: np.ndarray, prosody_w: np.ndarray) -> np.ndarray:
+    """Mix stock voices [n, 510, 1, 256] with separate weights for the two halves."""
+    out = np.empty(STYLE_SHAPE, np.float32)
+    out[..., TIMBRE] = np.tensordot(timbre_w, styles[..., TIMBRE], axes=1)
+    out[..., PROSODY] = np.tensordot(prosody_w, styles[..., PROSODY], axes=1)
+    return out
