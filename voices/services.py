@@ -402,7 +402,7 @@ def clone_samples(
     should_cancel: Callable[[], bool] | None = None,
 ):
     """The one place the product calls the cloning library (voices.cloning.clone)."""
-    from voices.cloning.clone import clone
+    from voices.cloning import clone
 
     budget = settings.VOICES_PROFESSIONAL_BUDGET_SECONDS
     extra = {"budget_seconds": budget} if budget and tier == Voice.Tier.PROFESSIONAL else {}
