@@ -18,7 +18,6 @@ from billing.exceptions import BillingError
 from billing.money import format_usd
 
 _WHITESPACE_RUN = re.compile(r"\s+")
-_ENGINE_SSML_MODULES = {"synthesis.engine", "synthesis.engine.text", "synthesis.engine.ssml"}
 
 
 def billable_characters(text: str, *, ssml: bool = False) -> int:
@@ -35,27 +34,9 @@ def billable_characters(text: str, *, ssml: bool = False) -> int:
 
 def _spoken_text(ssml_text: str) -> str:
     # Imported lazily: billing must not load the engine (and its model code) just to count.
-    # The fallback covers an engine installed without its SSML reader (it lands separately);
-    # any other import failure is a real bug and propagates.
-    try:
-        from synthesis.engine.text import billable_text
+    from synthesis.engine.text import billable_text
 
-        return billable_text(ssml_text, ssml=True)
-    except ModuleNotFoundError as e:
-        if e.name not in _ENGINE_SSML_MODULES:
-            raise
-        return _spoken_text_fallback(ssml_text)
-
-
-def _spoken_text_fallback(ssml_text: str) -> str:
-    """The text content of an SSML document, for when the engine's own reader is not installed."""
-    from xml.etree import ElementTree  # noqa: S405 - parses the caller's own text, no entities
-
-    try:
-        root = ElementTree.fromstring(ssml_text)  # noqa: S314
-    except ElementTree.ParseError as e:
-        raise BillingError(f"The SSML could not be read: {e}.") from e
-    return " ".join(root.itertext())
+    return billable_text(ssml_text, ssml=True)
 
 
 def _rate(*, cloned: bool) -> Fraction:

@@ -9,6 +9,7 @@ from django_htmx.http import HttpResponseStopPolling
 from billing.events import balance_changed
 from billing.exceptions import InsufficientCredits
 from synthesis import selectors, services
+from synthesis.engine.errors import EngineError
 from synthesis.exceptions import SynthesisError
 from synthesis.forms import SynthesisForm
 from synthesis.picker import picker_context
@@ -67,9 +68,13 @@ def estimate(request: HttpRequest) -> HttpResponse:
         request.POST.get("text", ""),
         request.POST.get("blend") or request.POST.get("voice", ""),
     )
-    characters, cost = services.job_estimate(
-        text=text, voice=voice, ssml=request.POST.get("ssml") == "on"
-    )
+    try:
+        characters, cost = services.job_estimate(
+            text=text, voice=voice, ssml=request.POST.get("ssml") == "on"
+        )
+    except EngineError as e:
+        # Shown under the text area while typing: the SSML error with its line and column.
+        return render(request, f"{PAGE}#estimate", {"ssml_error": str(e), "length": len(text)})
     context = {"characters": characters, "cost_micros": cost, "length": len(text)}
     return render(request, f"{PAGE}#estimate", context)
 

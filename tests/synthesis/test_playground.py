@@ -267,3 +267,14 @@ def test_it_reopens_a_job_for_someone_who_comes_back(client, funded_alice, bob, 
     client.force_login(bob)
     response = client.get(reverse("synthesis:playground") + f"?job={job.public_id}")
     assert response.status_code == 404
+
+
+def test_it_shows_ssml_errors_with_line_and_column_while_typing(client, funded_alice):
+    client.force_login(funded_alice)
+    response = client.post(
+        reverse("synthesis:estimate"),
+        {"text": "<speak>\n  Hi <break time='soon'/>\n</speak>", "voice": "af_heart", "ssml": "on"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "SSML:" in body and "line 2" in body
