@@ -8,12 +8,14 @@ truth. `BoundedTask` adds the redelivery cap that the brokers themselves do not 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from typing import Any
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "speeko_site.settings")
 
@@ -48,6 +50,20 @@ class BoundedTask(DjangoTask):
 
     def on_deliveries_exhausted(self, *args: Any, **kwargs: Any) -> None:
         """Hook for subclasses: leave the work in a terminal state."""
+
+    def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
+        """Queue the task once the transaction commits, without failing the request if the
+        broker is down: the row is committed, and the reconcilers send its task again."""
+        from django.db import transaction
+
+        transaction.on_commit(functools.partial(self._send_committed, args, kwargs))
+
+    def _send_committed(self, args: tuple, kwargs: dict) -> None:
+        try:
+            self.delay(*args, **kwargs)
+        except (KombuOperationalError, OSError) as e:
+            logger.error("could not queue %s%r (%s); the reconciler will send it again",
+                         self.name, args, e)  # fmt: skip
 
 
 app = Celery("speeko", task_cls=BoundedTask)

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('synthesis', '0001_initial'),
+        ("synthesis", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='job',
-            name='client_ref',
+            model_name="job",
+            name="client_ref",
             field=models.CharField(blank=True, db_index=True, max_length=64),
         ),
     ]

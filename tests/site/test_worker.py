@@ -36,3 +36,18 @@ def test_it_does_not_enqueue_when_the_transaction_rolls_back(tmp_path):
         canary_complete.apply_async = original
     assert sent == []
     assert not Canary.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_the_row_when_the_broker_is_down(monkeypatch, caplog):
+    from kombu.exceptions import OperationalError
+
+    from speeko_site.core.tasks import canary_complete
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(canary_complete, "delay", broker_down)
+    canary = canary_send()  # commits, then fails to queue: no exception reaches the caller
+    assert Canary.objects.filter(pk=canary.pk).exists()
+    assert "the reconciler will send it again" in caplog.text
