@@ -34,10 +34,6 @@ class KokoroModel:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        # Every chunk has a new length: cached memory patterns and an ever-growing arena
-        # would keep a buffer per shape seen and push the process past a gigabyte.
-        options.enable_mem_pattern = False
-        options.enable_cpu_mem_arena = False
         # Busy-waiting workers steal CPU from the web process and other jobs on small boxes.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
