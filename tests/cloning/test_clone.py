@@ -63,7 +63,9 @@ def test_instant_clone_fits_the_compute_budget_and_reports_metadata(renderer, ma
     # fail the test: 2 cores fully used for 20 s is 40 CPU seconds.
     assert result.cpu_seconds < 40
     assert result.tier == "instant"
-    assert result.identity_score >= result.baseline_score - 0.02
+    # The judge encoder (never optimised) must place the clone well above a stranger (~0.5).
+    assert result.identity_scores["resemblyzer"] > 0.6
+    assert result.identity_score > 0.15  # CAM++ strangers score about 0.07
     assert set(result.identity_scores) == {"campplus", "resemblyzer"}
     assert result.reference["speech_seconds"] > 10
     assert result.encoder_versions["campplus"].startswith("campplus")
@@ -79,10 +81,10 @@ def test_professional_clone_reports_progress_and_is_deterministic(renderer, mani
         "professional",
         progress=lambda p, s: calls.append((p, s)),
         seed=7,
-        budget_seconds=40,
+        budget_seconds=30,
         renderer=renderer,
     )
-    second = clone(reference, "professional", seed=7, budget_seconds=40, renderer=renderer)
+    second = clone(reference, "professional", seed=7, budget_seconds=30, renderer=renderer)
 
     percents = [p for p, _ in calls]
     assert percents == sorted(percents) and percents[-1] == 100.0

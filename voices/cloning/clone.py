@@ -205,13 +205,15 @@ def clone(
     should_cancel: Callable[[], bool] | None = None,
     budget_seconds: float | None = None,
     renderer: Renderer | None = None,
+    hard_limit_seconds: float | None = None,
 ) -> CloneResult:
     """Clone the voice in ``samples`` (paths, encoded bytes or ``(array, sr)``).
 
     ``progress(percent, score)`` is called as the search advances; ``should_cancel()`` is polled
     between steps and makes the call raise ``CloningCancelled``. For a given seed and budget the
-    result is deterministic (the number of search steps is planned from the budget, not timed),
-    unless the wall-clock safety limit (twice the budget, at least budget + 5 min) cuts it short.
+    result is deterministic: the number of search steps is planned from ``budget_seconds`` with
+    fixed cost estimates, never timed, so a busy machine takes longer but finds the same voice.
+    ``hard_limit_seconds`` optionally stops the search early by wall clock (losing that).
     """
     if tier not in ("instant", "professional"):
         raise ValueError(f"unknown tier {tier!r}")
@@ -234,7 +236,13 @@ def clone(
 
     sims = bank.embeddings[OPTIMISED_ENCODER] @ target.embeddings[OPTIMISED_ENCODER]
     nearest = int(np.argmax(sims))
-    baseline = _Candidate(_one_hot(len(sims), nearest), _one_hot(len(sims), nearest), sims[nearest])
+    # The fallback is the nearest voice of the speaker's gender: CAM++ on synthetic speech
+    # sometimes prefers an other-gender voice that the independent judge (and a listener) don't.
+    gated = _gated_similarities(bank, target)
+    fallback = int(np.argmax(gated))
+    baseline = _Candidate(
+        _one_hot(len(sims), fallback), _one_hot(len(sims), fallback), gated[fallback]
+    )
     budget = budget_seconds or (
         INSTANT_BUDGET_SECONDS if tier == "instant" else PROFESSIONAL_BUDGET_SECONDS
     )
@@ -243,8 +251,9 @@ def clone(
     deadline = started + budget if tier == "instant" else None
     best, history = _instant_search(scorer, baseline, should_cancel, progress, tier, deadline)
     if tier == "professional":
-        gated = _gated_similarities(bank, target)
-        best, history = _evolve(scorer, best, gated, seed, budget, started, should_cancel, progress)
+        best, history = _evolve(
+            scorer, best, gated, seed, budget, started, should_cancel, progress, hard_limit_seconds
+        )
 
     style = scorer.style(best)
     final = _final_scores(scorer, best, baseline, tier)
@@ -294,7 +303,7 @@ def _instant_search(
     return best, [best.score]
 
 
-def _evolve(scorer, start, sims, seed, budget, started, should_cancel, progress):
+def _evolve(scorer, start, sims, seed, budget, started, should_cancel, progress, hard_limit):
     """(1+3) evolution strategy over the stock-voice weights, scored on rotating text pairs."""
     rng = np.random.default_rng(seed)
     # Planned from fixed cost estimates, never from measured time, so a seed and a budget
@@ -307,7 +316,7 @@ def _evolve(scorer, start, sims, seed, budget, started, should_cancel, progress)
     parent, sigma, history = start, 0.12, []
     for gen in range(generations):
         _check_cancel(should_cancel)
-        if time.monotonic() - started > max(2 * budget, budget + 300):
+        if hard_limit and time.monotonic() - started > hard_limit:
             break
         texts = pairs[gen % len(pairs)]
         parent_score = scorer.score(parent, texts)
