@@ -52,7 +52,8 @@ def torch_kaldi_fbank(torch, wav: np.ndarray) -> np.ndarray:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shared", type=Path, default=Path(__file__).parents[2].parent / "shared")
-    parser.add_argument("--wheels", type=Path, default=Path("/tmp/wh/x"))  # noqa: S108 (dev only)
+    # A development-only script run by hand in a throwaway environment; the path is a default.
+    parser.add_argument("--wheels", type=Path, default=Path("/tmp/wh/x"))  # noqa: S108 # nosec B108
     parser.add_argument("--files", type=int, default=12)
     args = parser.parse_args()
 

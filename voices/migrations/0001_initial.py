@@ -9,7 +9,6 @@ import voices.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,123 +17,253 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveBigIntegerField(unique=True)),
-                ('event', models.CharField(max_length=40)),
-                ('consent_public_id', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('voice_public_id', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('actor', models.CharField(blank=True, max_length=120)),
-                ('created_at', models.DateTimeField()),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('payload_digest', models.CharField(max_length=64)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('entry_hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveBigIntegerField(unique=True)),
+                ("event", models.CharField(max_length=40)),
+                ("consent_public_id", models.CharField(blank=True, db_index=True, max_length=40)),
+                ("voice_public_id", models.CharField(blank=True, db_index=True, max_length=40)),
+                ("actor", models.CharField(blank=True, max_length=120)),
+                ("created_at", models.DateTimeField()),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                ("payload_digest", models.CharField(max_length=64)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("entry_hash", models.CharField(max_length=64)),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['index'],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["index"],
             },
         ),
         migrations.CreateModel(
-            name='AuditHead',
+            name="AuditHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_index', models.BigIntegerField(default=-1)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_index", models.BigIntegerField(default=-1)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Voice',
+            name="Voice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=voices.models.voice_public_id, editable=False, max_length=40, unique=True)),
-                ('name', models.CharField(max_length=80)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('processing', 'Processing'), ('ready', 'Ready'), ('failed', 'Failed'), ('revoked', 'Revoked')], default='draft', max_length=12)),
-                ('tier', models.CharField(blank=True, choices=[('instant', 'Instant'), ('professional', 'Professional')], max_length=12)),
-                ('identity_score', models.FloatField(blank=True, null=True)),
-                ('style_file', models.CharField(blank=True, max_length=200)),
-                ('preview_file', models.CharField(blank=True, max_length=200)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('progress_score', models.FloatField(blank=True, null=True)),
-                ('cancel_requested', models.BooleanField(default=False)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('fee_key', models.CharField(blank=True, max_length=80)),
-                ('stats', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='voices', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=voices.models.voice_public_id,
+                        editable=False,
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("processing", "Processing"),
+                            ("ready", "Ready"),
+                            ("failed", "Failed"),
+                            ("revoked", "Revoked"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[("instant", "Instant"), ("professional", "Professional")],
+                        max_length=12,
+                    ),
+                ),
+                ("identity_score", models.FloatField(blank=True, null=True)),
+                ("style_file", models.CharField(blank=True, max_length=200)),
+                ("preview_file", models.CharField(blank=True, max_length=200)),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("progress_score", models.FloatField(blank=True, null=True)),
+                ("cancel_requested", models.BooleanField(default=False)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                ("fee_key", models.CharField(blank=True, max_length=80)),
+                ("stats", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="voices",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Sample',
+            name="Sample",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=voices.models.sample_public_id, editable=False, max_length=40, unique=True)),
-                ('kind', models.CharField(choices=[('upload', 'Uploaded'), ('recorded', 'Recorded in the page')], default='upload', max_length=10)),
-                ('prompt_index', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('original_name', models.CharField(blank=True, max_length=120)),
-                ('file', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=40)),
-                ('size_bytes', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('seconds', models.FloatField()),
-                ('speech_seconds', models.FloatField()),
-                ('analysis', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('voice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='samples', to='voices.voice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=voices.models.sample_public_id,
+                        editable=False,
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("upload", "Uploaded"), ("recorded", "Recorded in the page")],
+                        default="upload",
+                        max_length=10,
+                    ),
+                ),
+                ("prompt_index", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("original_name", models.CharField(blank=True, max_length=120)),
+                ("file", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=40)),
+                ("size_bytes", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("seconds", models.FloatField()),
+                ("speech_seconds", models.FloatField()),
+                ("analysis", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "voice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="samples",
+                        to="voices.voice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ConsentRecord',
+            name="ConsentRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=voices.models.consent_public_id, editable=False, max_length=40, unique=True)),
-                ('voice_public_id', models.CharField(db_index=True, max_length=40)),
-                ('user_public_id', models.UUIDField()),
-                ('relation', models.CharField(choices=[('self', 'Me'), ('other', 'Someone else')], max_length=8)),
-                ('speaker_name', models.CharField(max_length=120)),
-                ('speaker_email', models.EmailField(blank=True, max_length=254)),
-                ('statements', models.JSONField(default=list)),
-                ('statement_version', models.CharField(max_length=20)),
-                ('uses', models.JSONField(default=list)),
-                ('project_name', models.CharField(blank=True, max_length=120)),
-                ('uses_note', models.CharField(blank=True, max_length=500)),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('signature', models.CharField(max_length=120)),
-                ('spoken_text', models.CharField(max_length=400)),
-                ('spoken_code', models.CharField(max_length=12)),
-                ('recording_file', models.CharField(blank=True, max_length=200)),
-                ('recording_sha256', models.CharField(max_length=64)),
-                ('recording_bytes', models.PositiveBigIntegerField(default=0)),
-                ('document_file', models.CharField(blank=True, max_length=200)),
-                ('document_sha256', models.CharField(blank=True, max_length=64)),
-                ('document_type', models.CharField(blank=True, max_length=40)),
-                ('document_bytes', models.PositiveBigIntegerField(default=0)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=400)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('verification', models.CharField(choices=[('pending', 'Not yet checked'), ('verified', 'Verified'), ('needs_review', 'Needs review'), ('approved', 'Approved by staff')], default='pending', max_length=14)),
-                ('speaker_match', models.FloatField(blank=True, null=True)),
-                ('verified_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_by', models.CharField(blank=True, max_length=120)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_by', models.CharField(blank=True, max_length=20)),
-                ('erased_at', models.DateTimeField(blank=True, null=True)),
-                ('erasure_reason', models.CharField(blank=True, max_length=40)),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='consents', to=settings.AUTH_USER_MODEL)),
-                ('voice', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='consent', to='voices.voice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=voices.models.consent_public_id,
+                        editable=False,
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                ("voice_public_id", models.CharField(db_index=True, max_length=40)),
+                ("user_public_id", models.UUIDField()),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[("self", "Me"), ("other", "Someone else")], max_length=8
+                    ),
+                ),
+                ("speaker_name", models.CharField(max_length=120)),
+                ("speaker_email", models.EmailField(blank=True, max_length=254)),
+                ("statements", models.JSONField(default=list)),
+                ("statement_version", models.CharField(max_length=20)),
+                ("uses", models.JSONField(default=list)),
+                ("project_name", models.CharField(blank=True, max_length=120)),
+                ("uses_note", models.CharField(blank=True, max_length=500)),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                ("signature", models.CharField(max_length=120)),
+                ("spoken_text", models.CharField(max_length=400)),
+                ("spoken_code", models.CharField(max_length=12)),
+                ("recording_file", models.CharField(blank=True, max_length=200)),
+                ("recording_sha256", models.CharField(max_length=64)),
+                ("recording_bytes", models.PositiveBigIntegerField(default=0)),
+                ("document_file", models.CharField(blank=True, max_length=200)),
+                ("document_sha256", models.CharField(blank=True, max_length=64)),
+                ("document_type", models.CharField(blank=True, max_length=40)),
+                ("document_bytes", models.PositiveBigIntegerField(default=0)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=400)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "verification",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not yet checked"),
+                            ("verified", "Verified"),
+                            ("needs_review", "Needs review"),
+                            ("approved", "Approved by staff"),
+                        ],
+                        default="pending",
+                        max_length=14,
+                    ),
+                ),
+                ("speaker_match", models.FloatField(blank=True, null=True)),
+                ("verified_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_by", models.CharField(blank=True, max_length=120)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_by", models.CharField(blank=True, max_length=20)),
+                ("erased_at", models.DateTimeField(blank=True, null=True)),
+                ("erasure_reason", models.CharField(blank=True, max_length=40)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="consents",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "voice",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="consent",
+                        to="voices.voice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]
