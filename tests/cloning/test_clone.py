@@ -81,10 +81,10 @@ def test_professional_clone_reports_progress_and_is_deterministic(renderer, mani
         "professional",
         progress=lambda p, s: calls.append((p, s)),
         seed=7,
-        budget_seconds=30,
+        budget_seconds=10,
         renderer=renderer,
     )
-    second = clone(reference, "professional", seed=7, budget_seconds=30, renderer=renderer)
+    second = clone(reference, "professional", seed=7, budget_seconds=10, renderer=renderer)
 
     percents = [p for p, _ in calls]
     assert percents == sorted(percents) and percents[-1] == 100.0
