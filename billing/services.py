@@ -217,18 +217,10 @@ def fee_charge(
 ) -> LedgerEntry:
     """Charge a one-off fee (a successful clone). Raises InsufficientCredits; idempotent."""
     _require_non_negative(amount_micros, "A fee")
-    account = _account_locked(user=user)
-    existing = _existing_entry(account=account, idempotency_key=idempotency_key)
-    if existing is not None:
-        return existing
-    return _entry_append(
-        account=account,
-        kind=Kind.CLONING_FEE,
-        amount_micros=-amount_micros,
-        idempotency_key=idempotency_key,
-        reference=reference,
-        memo=memo,
-    )
+    return _entry_once(
+        user=user, kind=Kind.CLONING_FEE, amount_micros=-amount_micros,
+        reference=reference, idempotency_key=idempotency_key, memo=memo,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -325,18 +317,24 @@ def topup_create(
 ) -> LedgerEntry:
     """Credit a payment. Idempotent on `idempotency_key` (one per payment)."""
     _require_non_negative(amount_micros, "A top-up")
+    return _entry_once(
+        user=user, kind=Kind.TOPUP, amount_micros=amount_micros,
+        reference=reference, idempotency_key=idempotency_key, memo=memo,
+    )  # fmt: skip
+
+
+def _entry_once(
+    *, user: Any, kind: str, amount_micros: int, reference: str, idempotency_key: str, memo: str
+) -> LedgerEntry:
+    """Append one entry under the locked account, or return the entry already made with the key."""
     account = _account_locked(user=user)
     existing = _existing_entry(account=account, idempotency_key=idempotency_key)
     if existing is not None:
         return existing
     return _entry_append(
-        account=account,
-        kind=Kind.TOPUP,
-        amount_micros=amount_micros,
-        idempotency_key=idempotency_key,
-        reference=reference,
-        memo=memo,
-    )
+        account=account, kind=kind, amount_micros=amount_micros,
+        idempotency_key=idempotency_key, reference=reference, memo=memo,
+    )  # fmt: skip
 
 
 def _reference_is_active(reference: str) -> bool:

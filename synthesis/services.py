@@ -396,24 +396,19 @@ def jobs_reconcile(*, now: Any = None) -> dict[str, int]:
 
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.SYNTHESIS_STALE_SECONDS)
-    failed = 0
-    for job in Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=stale):
-        failed += _job_fail(
-            job=job,
-            code="worker_lost",
-            message="The worker running this job stopped; your credits were refunded.",
-            attempt=job.attempt,
-        )
+    failed = _jobs_fail(
+        Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=stale),
+        code="worker_lost",
+        message="The worker running this job stopped; your credits were refunded.",
+    )
     # A job no worker has started for this long (no worker on its queue, messages lost again
     # and again) is given up and refunded, so its credit is never held forever.
     abandoned_before = now - timedelta(seconds=settings.SYNTHESIS_QUEUED_MAX_SECONDS)
-    for job in Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=abandoned_before):
-        failed += _job_fail(
-            job=job,
-            code="not_started",
-            message="No worker started this job in time; your credits were refunded.",
-            attempt=job.attempt,
-        )
+    failed += _jobs_fail(
+        Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=abandoned_before),
+        code="not_started",
+        message="No worker started this job in time; your credits were refunded.",
+    )
     requeue_before = now - timedelta(seconds=settings.SYNTHESIS_REQUEUE_AFTER_SECONDS)
     queued = Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=requeue_before)
     requeued = 0
@@ -421,6 +416,11 @@ def jobs_reconcile(*, now: Any = None) -> dict[str, int]:
         run_job.delay(str(public_id))
         requeued += 1
     return {"failed": failed, "requeued": requeued}
+
+
+def _jobs_fail(jobs: Any, *, code: str, message: str) -> int:
+    """Fail and refund each job, unless it moved on (finished, or a new attempt) meanwhile."""
+    return sum(_job_fail(job=job, code=code, message=message, attempt=job.attempt) for job in jobs)
 
 
 def audio_expire(*, now: Any = None) -> int:
