@@ -6,21 +6,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from speeko_site.core.selectors import get_by_public_uuid_or_404
 from synthesis.models import Job
 from synthesis.relay import get_relay
 
 
 def job_get_for_user(*, user: Any, public_id: str | uuid.UUID) -> Job:
-    try:
-        key = uuid.UUID(str(public_id))
-    except ValueError as e:
-        raise Http404("No such job.") from e
-    job = Job.objects.filter(public_id=key, owner=user).first()
-    if job is None:
-        raise Http404("No such job.")
-    return job
+    return get_by_public_uuid_or_404(
+        Job.objects.filter(owner=user), public_id=public_id, what="job"
+    )
 
 
 def jobs_for_user(*, user: Any) -> QuerySet[Job]:
