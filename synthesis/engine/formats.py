@@ -1,16 +1,22 @@
 """Chunk-by-chunk audio encoders: every yielded ``bytes`` can be sent as soon as it exists.
 
-``wav`` announces an unknown length in its header (0xFFFFFFFF) so it can go out before
-the audio is finished; decoders then read to the end of the stream. The compressed
-formats are written by LAME (mp3) and libsndfile (opus, flac) into sinks that hand out
-the bytes as they are produced. FLAC is the exception: its STREAMINFO header must carry
-the final length (libsndfile cannot read a FLAC whose length is "unknown"), so it is
-encoded chunk by chunk but handed out when the stream ends.
+A stream starts before its length is known, so the header fields that record the length
+say "unknown", as the formats allow: wav's RIFF and data sizes are 0xFFFFFFFF, and FLAC's
+STREAMINFO has 0 total samples, an all-zero MD5 and 0 frame sizes; decoders then read to
+the end. mp3 (LAME) and opus (libsndfile) carry no such fields. FLAC frames go out as
+libFLAC finishes them, every 4096 samples, so a chunk's last part may wait for the next
+chunk or the end of the stream.
+
+A file is not a stream: some readers (libsndfile, hence soundfile) cannot read a FLAC of
+unknown length, and players use the header for the duration. ``copy_to`` keeps a seekable
+copy of a stream and, once the stream ends, writes into it the header values the encoder
+would have written to a file.
 """
 
 import io
 import struct
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 import numpy as np
 import soundfile as sf
@@ -33,24 +39,47 @@ _SOUNDFILE = {
 _UNKNOWN_SIZE = 0xFFFFFFFF
 MP3_KBPS = 64
 
+# A late header write: (offset from the start of the stream, bytes).
+Patch = tuple[int, bytes]
 
-def encode_stream(chunks: Iterable[np.ndarray], fmt: str) -> Iterator[bytes]:
-    """Encode float32 24 kHz mono chunks; the concatenated output is one valid file."""
+
+def encode_stream(
+    chunks: Iterable[np.ndarray], fmt: str, *, copy_to: BinaryIO | None = None
+) -> Iterator[bytes]:
+    """Encode float32 24 kHz mono chunks; the concatenated output is one valid file.
+
+    With ``copy_to`` (a seekable file, written from its current position), every yielded
+    piece is also written there, and when the stream ends the copy's header gets the real
+    length (FLAC: sample count, MD5 and frame sizes), so the copy is a complete file.
+    """
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise UnsupportedFormat(f"unsupported format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    patches: list[Patch] = []
     if fmt == "pcm":
-        return (to_pcm16(c) for c in chunks)
-    if fmt == "wav":
-        return _wav(chunks)
-    if fmt == "mp3":
-        return _mp3(chunks)
-    return _soundfile(chunks, fmt)
+        parts: Iterator[bytes] = (to_pcm16(c) for c in chunks)
+    elif fmt == "wav":
+        parts = _wav(chunks)
+    elif fmt == "mp3":
+        parts = _mp3(chunks)
+    else:
+        parts = _soundfile(chunks, fmt, patches)
+    return parts if copy_to is None else _copied(parts, copy_to, patches)
+
+
+def encode_file(chunks: Iterable[np.ndarray], fmt: str, out: BinaryIO) -> None:
+    """Write a complete file (length known in its header) to the seekable ``out``."""
+    for _ in encode_stream(chunks, fmt, copy_to=out):
+        pass
 
 
 def to_pcm16(chunk: np.ndarray) -> bytes:
-    scaled = np.clip(chunk, -1.0, 1.0) * 32767.0
-    return np.round(scaled).astype("<i2").tobytes()
+    return _pcm16(chunk).astype("<i2").tobytes()
+
+
+def _pcm16(chunk: np.ndarray) -> np.ndarray:
+    scaled = np.clip(np.asarray(chunk, dtype=np.float32), -1.0, 1.0) * 32767.0
+    return np.round(scaled).astype(np.int16)
 
 
 def wav_header(*, sample_rate: int = SAMPLE_RATE) -> bytes:
@@ -64,6 +93,19 @@ def wav_header(*, sample_rate: int = SAMPLE_RATE) -> bytes:
         + b"data"
         + struct.pack("<I", _UNKNOWN_SIZE)
     )
+
+
+def _copied(parts: Iterator[bytes], out: BinaryIO, patches: list[Patch]) -> Iterator[bytes]:
+    start = out.tell()
+    for data in parts:
+        # Written before it is handed out: the copy never lacks what a listener received.
+        out.write(data)
+        yield data
+    end = out.tell()
+    for offset, data in patches:
+        out.seek(start + offset)
+        out.write(data)
+    out.seek(end)
 
 
 def _wav(chunks: Iterable[np.ndarray]) -> Iterator[bytes]:
@@ -89,18 +131,23 @@ def _mp3(chunks: Iterable[np.ndarray]) -> Iterator[bytes]:
         yield bytes(data)
 
 
-def _soundfile(chunks: Iterable[np.ndarray], fmt: str) -> Iterator[bytes]:
+def _soundfile(chunks: Iterable[np.ndarray], fmt: str, patches: list[Patch]) -> Iterator[bytes]:
+    """libsndfile writes the header with the first samples and frames as it completes them;
+    at the end it seeks back to fill in the totals (FLAC), which the sink keeps aside."""
     container, subtype, rate = _SOUNDFILE[fmt]
     sink = _Sink()
     with sf.SoundFile(
         sink, "w", samplerate=rate, channels=1, format=container, subtype=subtype
     ) as out:
         for chunk in chunks:
-            out.write(_resample(chunk, rate))
-            if fmt != "flac" and (data := sink.take()):
+            # FLAC gets the integers the pcm and wav formats send, so it decodes to exactly
+            # them (libsndfile's own float conversion rounds differently by one step).
+            out.write(_pcm16(chunk) if fmt == "flac" else _resample(chunk, rate))
+            if data := sink.take():
                 yield data
     if data := sink.take():
         yield data
+    patches.extend(sink.patches)
 
 
 def _resample(chunk: np.ndarray, rate: int) -> np.ndarray:
@@ -119,16 +166,23 @@ def _resample(chunk: np.ndarray, rate: int) -> np.ndarray:
 
 
 class _Sink(io.RawIOBase):
-    """A seekable file for libsndfile that releases bytes once they are handed out.
+    """A seekable file for libsndfile whose content only ever grows at the end.
 
-    Encoders may seek back to patch a header (FLAC's STREAMINFO totals) after those bytes
-    were sent; such late patches are dropped, which leaves valid "length unknown" values.
+    Bytes are handed out with ``take``. A write that lands before the end (libFLAC going
+    back to fill in STREAMINFO) is kept in ``patches`` and not applied, even to bytes not
+    handed out yet: the stream then always carries the header as first written, whose
+    "unknown" values agree with each other, never a mix of final and unknown values.
     """
 
     def __init__(self) -> None:
-        self._sent = 0  # absolute offset of the first byte still held in _pending
+        self._sent = 0  # offset of the first byte still held in _pending
         self._pending = bytearray()
         self._pos = 0
+        self.patches: list[Patch] = []
+
+    @property
+    def _end(self) -> int:
+        return self._sent + len(self._pending)
 
     def readable(self) -> bool:
         return True
@@ -141,22 +195,21 @@ class _Sink(io.RawIOBase):
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         raw = bytes(data)
-        start = self._pos - self._sent
-        if start < 0:
-            raw_kept = raw[-start:]
-            start = 0
-        else:
-            raw_kept = raw
-        end = start + len(raw_kept)
-        if start > len(self._pending):
-            self._pending.extend(b"\0" * (start - len(self._pending)))
-        self._pending[start:end] = raw_kept
+        behind = max(0, min(len(raw), self._end - self._pos))
+        if behind:
+            self.patches.append((self._pos, raw[:behind]))
+        if len(raw) > behind:
+            gap = self._pos + behind - self._end
+            self._pending.extend(b"\0" * gap + raw[behind:])
         self._pos += len(raw)
         return len(raw)
 
     def readinto(self, buffer: bytearray | memoryview) -> int:
-        # libsndfile may read back what it wrote (to patch headers); serve what is held.
-        start = max(0, self._pos - self._sent)
+        # libsndfile does not read back while writing FLAC or Ogg; should it, it gets what
+        # is still held, or nothing (end of file) for bytes already handed out.
+        if self._pos < self._sent:
+            return 0
+        start = self._pos - self._sent
         data = self._pending[start : start + len(buffer)]
         buffer[: len(data)] = data
         self._pos += len(data)
@@ -168,7 +221,7 @@ class _Sink(io.RawIOBase):
         elif whence == io.SEEK_CUR:
             self._pos += offset
         else:
-            self._pos = self._sent + len(self._pending) + offset
+            self._pos = self._end + offset
         return self._pos
 
     def tell(self) -> int:
