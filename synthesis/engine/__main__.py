@@ -7,13 +7,15 @@ python -m synthesis.engine voices
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from .engine import get_engine
 from .errors import EngineError
-from .formats import FORMATS, encode_stream
+from .formats import FORMATS, encode_file, encode_stream
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,15 +52,21 @@ def _say(args: argparse.Namespace) -> int:
     chunks = get_engine().stream(
         text, voice=voice, speed=args.speed, lang=args.lang, ssml=args.ssml
     )
-    encoded = encode_stream(chunks, args.format)
     if args.out == "-":
-        for data in encoded:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        return 0
+        return _write(chunks, args.format, sys.stdout.buffer)
     with open(args.out, "wb") as out:
-        for data in encoded:
-            out.write(data)
+        return _write(chunks, args.format, out)
+
+
+def _write(chunks: Iterator[np.ndarray], fmt: str, out: BinaryIO) -> int:
+    """A file gets the real length in its header, which some readers need (libsndfile cannot
+    read a FLAC without it); a pipe, to a player say, gets the audio as it is synthesised."""
+    if out.seekable():
+        encode_file(chunks, fmt, out)
+        return 0
+    for data in encode_stream(chunks, fmt):
+        out.write(data)
+        out.flush()
     return 0
 
 
