@@ -42,7 +42,10 @@ def _stored(job: Job, *, block: int = 65536) -> Iterator[bytes]:
 
 def job_audio_chunks(*, job: Job, queue_timeout: float = 600) -> Iterator[bytes]:
     """The job's audio from its first byte: the stored file when it is finished, otherwise
-    the live relay of the current attempt (a client that joins late still starts at byte 0)."""
+    the live relay of the current attempt (a client that joins late still starts at byte 0).
+
+    The two are the same bytes, except a stored FLAC's header, which has the real length.
+    """
     job = _wait_for_start(job, timeout=queue_timeout)
     if job.has_audio:
         yield from _stored(job)

@@ -251,9 +251,10 @@ def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
             yield chunk
 
     first = True
-    for data in encode_stream(counted(), job.format):
+    # The relay gets the stream (FLAC's header says "length unknown"); the stored copy gets
+    # the real length once the end is known, so a downloaded file reads everywhere.
+    for data in encode_stream(counted(), job.format, copy_to=sink):
         writer.write(data)
-        sink.write(data)
         beat(stats, first=first)
         first = False
     return stats

@@ -4,6 +4,7 @@ import io
 import os
 import signal
 
+import av
 import numpy as np
 import pytest
 import soundfile as sf
@@ -69,6 +70,29 @@ def test_it_submits_streams_and_settles_through_a_real_worker(
 
     # A client that connects after the end gets the whole file from the first byte.
     assert _read_stream(client, job) == stored
+
+
+def test_a_flac_job_streams_length_unknown_and_stores_a_complete_file(
+    client, funded_alice, celery_worker_process
+):
+    client.force_login(funded_alice)
+    job = _submit(client, SHORT_TEXT, fmt="flac")
+    streamed = _read_stream(client, job)
+    wait_until(lambda: _refresh(job).status == Job.Status.DONE, timeout=120)
+    stored = job.audio.open("rb").read()
+
+    # STREAMINFO (bytes 8-42) is the only difference: total samples 0 and an all-zero MD5
+    # ("unknown") in the stream, the real values in the file.
+    assert streamed[:8] == stored[:8] == b"fLaC\x00\x00\x00\x22"
+    assert streamed[42:] == stored[42:]
+    assert streamed[26:42] == bytes(16) != stored[26:42]
+    audio, rate = sf.read(io.BytesIO(stored), dtype="int16")
+    assert rate == 24000
+    assert job.duration_seconds == pytest.approx(len(audio) / rate, abs=0.001)
+    assert int.from_bytes(stored[18:26]) & (1 << 36) - 1 == len(audio)
+    with av.open(io.BytesIO(streamed), format="flac") as container:
+        decoded = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
+    np.testing.assert_array_equal(decoded, audio)
 
 
 def test_it_gives_a_late_joining_reader_the_whole_stream(
