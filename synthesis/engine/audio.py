@@ -1,4 +1,4 @@
-"""Per-chunk audio clean-up: trim the model's edge silence, fade the cut edges, add pauses."""
+"""Per-chunk audio clean-up: trim the model's edge silence, fade the cut edges, pauses, gain."""
 
 import numpy as np
 
@@ -8,6 +8,7 @@ _SILENCE_DB = -42.0
 _KEEP_BEFORE = 480  # keep 20 ms before speech so onsets are not clipped
 _KEEP_AFTER = 1200  # and 50 ms after, where releases and breaths trail off
 _FADE = 120  # 5 ms: long enough to remove clicks, too short to hear
+_KNEE = 0.9  # above this, boosted samples are compressed towards 1.0
 
 
 def trim_silence(audio: np.ndarray) -> np.ndarray:
@@ -42,6 +43,20 @@ def with_pause(audio: np.ndarray, seconds: float) -> np.ndarray:
         return audio
     silence = np.zeros(int(round(seconds * SAMPLE_RATE)), dtype=np.float32)
     return np.concatenate([audio, silence])
+
+
+def with_gain(audio: np.ndarray, db: float) -> np.ndarray:
+    """Scale by ``db`` decibels, bending the few peaks a boost pushes past the knee softly
+    under full scale. Kokoro's peaks are isolated spikes: capping the gain at the highest
+    one would often leave no boost at all, and clipping them would crackle."""
+    if db == 0 or audio.size == 0:
+        return audio
+    out = audio * np.float32(10 ** (db / 20))
+    over = np.abs(out) > _KNEE
+    if over.any():
+        excess = (np.abs(out[over]) - _KNEE) / (1.0 - _KNEE)
+        out[over] = np.sign(out[over]) * (_KNEE + (1.0 - _KNEE) * np.tanh(excess))
+    return out.astype(np.float32, copy=False)
 
 
 def finish_chunk(audio: np.ndarray, *, pause_after: float) -> np.ndarray:

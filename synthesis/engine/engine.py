@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import config
-from .audio import SAMPLE_RATE, finish_chunk
+from .audio import SAMPLE_RATE, finish_chunk, with_gain
 from .chunking import (
     FIRST_TARGET_TOKENS,
     TARGET_TOKENS,
@@ -22,7 +22,7 @@ from .chunking import (
     split_sentences,
 )
 from .errors import EmptyText, InvalidSpeed, TextTooLong
-from .g2p import G2P, keep_known, phonemizer_for, vocab
+from .g2p import G2P, keep_known, marks_stress, phonemizer_for, restress, vocab
 from .languages import Language, language_for
 from .model import KokoroModel
 from .normalize import normalize
@@ -44,6 +44,7 @@ class Chunk:
     style: np.ndarray  # [510,1,256]
     speed: float
     pause_after: float
+    gain_db: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class _Run:
     lang: Language
     g2p: G2P
     speed: float
+    gain_db: float
 
 
 class Engine:
@@ -159,6 +161,7 @@ class Engine:
             lang=language,
             g2p=phonemizer_for(language),
             speed=min(MAX_SPEED, max(MIN_SPEED, speed * segment.rate)),
+            gain_db=segment.gain_db,
         )
 
     def _chunks(self, runs: list[_Run]) -> Iterator[Chunk]:
@@ -167,7 +170,8 @@ class Engine:
             pieces = itertools.chain.from_iterable(_pieces(run) for run in group)
             for piece in pack(pieces, first_target=first_target):
                 first_target = TARGET_TOKENS
-                yield Chunk(piece.phonemes, group[0].style, group[0].speed, piece.pause_after)
+                run = group[0]
+                yield Chunk(piece.phonemes, run.style, run.speed, piece.pause_after, run.gain_db)
 
     def _render(self, chunks: Iterator[Chunk]) -> Iterator[np.ndarray]:
         model, pool = self._session()
@@ -179,7 +183,7 @@ class Engine:
                 continue
             # The pause goes before the next chunk: the last chunk must not end in silence,
             # and a generator cannot know which chunk is last without delaying it.
-            out = finish_chunk(audio, pause_after=0.0)
+            out = with_gain(finish_chunk(audio, pause_after=0.0), chunk.gain_db)
             if pause_before:
                 out = np.concatenate([np.zeros(int(pause_before * SAMPLE_RATE), np.float32), out])
             pause_before = chunk.pause_after
@@ -261,7 +265,7 @@ def _groups(runs: list[_Run]) -> Iterator[list[_Run]]:
 
 
 def _alike(a: _Run, b: _Run) -> bool:
-    return a.style is b.style and a.lang == b.lang and a.speed == b.speed
+    return a.style is b.style and a.lang == b.lang and a.speed == b.speed and a.gain_db == b.gain_db
 
 
 def _pieces(run: _Run) -> Iterator[Piece]:
@@ -271,6 +275,8 @@ def _pieces(run: _Run) -> Iterator[Piece]:
     else:
         text = segment.text if segment.normalized else normalize(segment.text, lang=run.lang.code)
         sentences = [keep_known(run.g2p(s)) for s in split_sentences(text)]
+    if marks_stress(run.lang):
+        sentences = [restress(s, segment.stress) for s in sentences]
     sentences = [s for s in sentences if s.strip()]
     for i, phonemes in enumerate(sentences):
         pause = natural_pause(phonemes)

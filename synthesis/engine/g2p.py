@@ -65,6 +65,12 @@ _ESPEAK_OTHER = sorted(
 
 G2P = Callable[[str], str]
 
+PRIMARY_STRESS = "ˈ"
+SECONDARY_STRESS = "ˌ"
+# Vowel symbols of Kokoro's vocabulary (its diphthong letters included): espeak, and misaki
+# for the training data, put a stress mark right before the stressed vowel.
+_VOWELS = frozenset("AIOQWYaeiouyæøœɐɑɒɔəɚɛɜɤɨɪɯʊʌᵊᵻ")
+
 
 @functools.cache
 def vocab() -> dict[str, int]:
@@ -81,6 +87,36 @@ def phonemizer_for(lang: Language) -> G2P:
     if lang.espeak is None:
         raise UnsupportedLanguage(f"no front-end for {lang.label}")
     return _espeak(lang.espeak)
+
+
+def marks_stress(lang: Language) -> bool:
+    """espeak marks stressed syllables; OpenJTalk (pitch accent) and pinyin (tones) do not."""
+    return lang.espeak is not None
+
+
+def restress(phonemes: str, change: int) -> str:
+    """Raise (``change > 0``) or lower (``change < 0``) the stress of every word.
+
+    Raising gives each word with a vowel a primary stress: an unstressed word gets one before
+    its first vowel, a word with only secondary stress has its first one promoted, a word
+    with primary stress keeps it. Lowering removes the stress marks, vowels unchanged.
+    """
+    if change == 0:
+        return phonemes
+    return " ".join(_restress_word(word, raise_=change > 0) for word in phonemes.split(" "))
+
+
+def _restress_word(word: str, *, raise_: bool) -> str:
+    if not raise_:
+        return word.replace(PRIMARY_STRESS, "").replace(SECONDARY_STRESS, "")
+    if PRIMARY_STRESS in word:
+        return word
+    if SECONDARY_STRESS in word:
+        return word.replace(SECONDARY_STRESS, PRIMARY_STRESS, 1)
+    vowel = next((i for i, symbol in enumerate(word) if symbol in _VOWELS), None)
+    if vowel is None:
+        return word
+    return word[:vowel] + PRIMARY_STRESS + word[vowel:]
 
 
 def keep_known(phonemes: str) -> str:

@@ -1,6 +1,6 @@
 """The SSML subset a TTS API user expects, parsed into segments.
 
-Supported: ``speak, p, s, break (time, strength), prosody (rate), emphasis, say-as
+Supported: ``speak, p, s, break (time, strength), prosody (rate), emphasis (level), say-as
 (characters, spell-out, cardinal, number, ordinal, digits, date, time, telephone),
 sub (alias), phoneme (alphabet="ipa"), lang, voice (name), mark``. ``prosody`` pitch and
 volume are accepted and ignored (Kokoro has no control for them). Anything else is an
@@ -26,9 +26,31 @@ _STRENGTHS = {
     "x-strong": 1.0,
 }
 _RATES = {"x-slow": 0.6, "slow": 0.8, "medium": 1.0, "default": 1.0, "fast": 1.25, "x-fast": 1.6}
-# Kokoro has no stress control; strong emphasis is rendered slower. "moderate" (the default)
-# changes nothing so that emphasising a word does not cut its sentence into two chunks.
-_EMPHASIS = {"strong": 0.88, "moderate": 1.0, "none": 1.0, "reduced": 1.1}
+
+
+@dataclass(frozen=True)
+class _Emphasis:
+    rate: float
+    stress: int  # +1: every word gets a primary stress; -1: words lose their stress marks
+    gain_db: float
+
+
+# Kokoro has no emphasis or loudness input, but it reads the stress marks in its phonemes:
+# given a primary stress, an unstressed word ("the", "is") is mostly spoken longer, by up to
+# a tenth of a second; stripped of its marks, a stressed word is mostly a little shorter
+# (measured on af_heart, am_adam and bf_emma). Marks change only the phonemes, so
+# "moderate" (the default) and "reduced" keep the sentence in one chunk, its intonation
+# whole. A word that already has a primary stress sounds the same under "moderate";
+# "strong" is for those. It adds what needs a chunk of its own, since speed and gain apply
+# to a whole model call: slower and 3 dB louder, heard on any word, at the cost of a seam
+# in the intonation. "reduced" stays in the sentence because a word said as its own chunk
+# comes out longer and set apart, more prominent whatever its speed.
+_EMPHASIS = {
+    "strong": _Emphasis(rate=0.88, stress=1, gain_db=3.0),
+    "moderate": _Emphasis(rate=1.0, stress=1, gain_db=0.0),
+    "none": _Emphasis(rate=1.0, stress=0, gain_db=0.0),
+    "reduced": _Emphasis(rate=1.0, stress=-1, gain_db=0.0),
+}
 # Standard IPA -> the single symbols Kokoro's vocabulary uses for diphthongs and affricates.
 _IPA_TO_KOKORO = [
     ("eɪ", "A"),
@@ -65,6 +87,8 @@ class _Context:
     voice: str | None = None
     lang: str | None = None
     rate: float = 1.0
+    stress: int = 0
+    gain_db: float = 0.0
 
 
 @dataclass
@@ -114,8 +138,17 @@ class _Builder:
             if not name:
                 self.fail("<voice> needs a name attribute")
             context = self.with_change(context, voice=name)
-        elif tag in ("prosody", "emphasis"):
-            context = self.with_change(context, rate=context.rate * self.rate_of(tag, attrs))
+        elif tag == "prosody":
+            context = self.with_change(context, rate=context.rate * self.rate_of(attrs))
+        elif tag == "emphasis":
+            level = self.emphasis_of(attrs)
+            # The innermost level decides the stress; rates and gains of nested ones add up.
+            context = self.with_change(
+                context,
+                rate=context.rate * level.rate,
+                stress=level.stress,
+                gain_db=context.gain_db + level.gain_db,
+            )
         self.stack.append((tag, context))
 
     def end(self, tag: str) -> None:
@@ -162,7 +195,14 @@ class _Builder:
 
     def add(self, segment: Segment, context: _Context) -> None:
         self.segments.append(
-            replace(segment, voice=context.voice, lang=context.lang, rate=context.rate)
+            replace(
+                segment,
+                voice=context.voice,
+                lang=context.lang,
+                rate=context.rate,
+                stress=context.stress,
+                gain_db=context.gain_db,
+            )
         )
 
     def close_capture(self, capture: _Capture) -> None:
@@ -212,12 +252,13 @@ class _Builder:
             self.fail(f'unknown break strength "{strength}"')
         return _STRENGTHS[strength]
 
-    def rate_of(self, tag: str, attrs: dict[str, str]) -> float:
-        if tag == "emphasis":
-            level = attrs.get("level", "moderate")
-            if level not in _EMPHASIS:
-                self.fail(f'unknown emphasis level "{level}"')
-            return _EMPHASIS[level]
+    def emphasis_of(self, attrs: dict[str, str]) -> _Emphasis:
+        level = attrs.get("level", "moderate")
+        if level not in _EMPHASIS:
+            self.fail(f'unknown emphasis level "{level}"')
+        return _EMPHASIS[level]
+
+    def rate_of(self, attrs: dict[str, str]) -> float:
         rate = attrs.get("rate", "default").strip()
         if rate in _RATES:
             return _RATES[rate]

@@ -11,7 +11,9 @@ class Segment:
     ``phonemes`` bypasses the text front-end (SSML ``<phoneme>``); ``pause_after`` is an
     explicit break in seconds, ``None`` leaving the pause to the punctuation. ``written``
     is what the user wrote when it differs from ``text`` (``<say-as>`` content), and
-    ``normalized`` marks text that is already in spoken form.
+    ``normalized`` marks text that is already in spoken form. ``stress`` raises (+1) or
+    lowers (-1) the stress of every word, ``gain_db`` changes the loudness (SSML
+    ``<emphasis>``).
     """
 
     text: str
@@ -19,6 +21,8 @@ class Segment:
     voice: str | None = None
     lang: str | None = None
     rate: float = 1.0
+    stress: int = 0
+    gain_db: float = 0.0
     pause_after: float | None = None
     written: str | None = None
     normalized: bool = False

@@ -40,6 +40,39 @@ def test_prosody_rate_scales_speed(rate, value):
 
 
 @pytest.mark.parametrize(
+    ("level", "rate", "stress", "gain_db"),
+    [
+        ("strong", 0.88, 1, 3.0),
+        ("moderate", 1.0, 1, 0.0),
+        ("none", 1.0, 0, 0.0),
+        ("reduced", 1.0, -1, 0.0),
+    ],
+)
+def test_emphasis_levels_set_stress_and_only_strong_changes_speed_and_gain(
+    level, rate, stress, gain_db
+):
+    _, word, _ = parse_ssml(f'<speak>A <emphasis level="{level}">word</emphasis> here</speak>')
+    assert (word.text, word.rate, word.stress, word.gain_db) == ("word", rate, stress, gain_db)
+
+
+def test_emphasis_defaults_to_moderate_and_reaches_say_as_inside_it():
+    (segment,) = parse_ssml(
+        '<speak><emphasis><say-as interpret-as="digits">12</say-as></emphasis></speak>'
+    )
+    assert (segment.text, segment.stress, segment.rate) == ("one two", 1, 1.0)
+
+
+def test_nested_emphasis_multiplies_rates_adds_gains_and_the_inner_level_sets_stress():
+    document = (
+        '<speak><prosody rate="slow"><emphasis level="strong">'
+        '<emphasis level="reduced">x</emphasis></emphasis></prosody></speak>'
+    )
+    (segment,) = parse_ssml(document)
+    assert segment.rate == pytest.approx(0.8 * 0.88)
+    assert (segment.stress, segment.gain_db) == (-1, 3.0)
+
+
+@pytest.mark.parametrize(
     ("interpret_as", "content", "spoken"),
     [
         ("characters", "ABC", "A B C"),
@@ -104,6 +137,7 @@ def test_billable_text_strips_markup_and_keeps_what_was_written():
         ('<speak><phoneme alphabet="x-sampa" ph="a">a</phoneme></speak>', "ipa", 1, 8),
         ('<speak><say-as interpret-as="cardinal">lots</say-as></speak>', "cardinal", 1, 8),
         ('<speak><prosody rate="warp">x</prosody></speak>', "prosody rate", 1, 8),
+        ('<speak>\n  <emphasis level="loud">x</emphasis></speak>', 'emphasis level "loud"', 2, 3),
         ("<speak><voice>x</voice></speak>", "name attribute", 1, 8),
         ('<!DOCTYPE s [<!ENTITY a "b">]><speak>&a;</speak>', "DTDs", 1, 13),
         ("", "no element found", 1, 1),
