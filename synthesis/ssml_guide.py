@@ -49,9 +49,12 @@ EXAMPLES = [
     ),
     Example(
         "emphasis", "<emphasis>",
-        "Stress a word or phrase (level strong, moderate or reduced): it is spoken more slowly "
-        "and set apart.",
-        '<speak>I said the <emphasis level="strong">blue</emphasis> one.</speak>',
+        "Stress a word or phrase. The default level, moderate, gives every word a stressed "
+        "syllable and keeps the sentence flowing: it is heard on words normally said weakly, "
+        "like \"the\" or \"is\". Level strong also says them more slowly and louder, set "
+        "apart; reduced takes their stress away.",
+        '<speak>This is <emphasis>the</emphasis> answer. I said the '
+        '<emphasis level="strong">blue</emphasis> one.</speak>',
     ),
     Example(
         "say-as-characters", "<say-as interpret-as=\"characters\">",
