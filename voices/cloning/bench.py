@@ -9,6 +9,11 @@ recordings. Printed per speaker and on average:
 - ceiling:  cosine(reference real speech, held-out real speech), a second real recording
 - stranger: mean cosine(held-out real speech, single-utterance LibriSpeech speakers)
 - norm:     (clone - stranger) / (ceiling - stranger): 0 = a stranger, 1 = the person again
+
+and, unless ``--no-wer``, intelligibility: the word error rate of the clone reading the
+held-out WER texts (``texts.WER_TEXTS``), transcribed by faster-whisper with Whisper tiny.en
+(the ``bench`` extra), next to the nearest stock voice and a reference stock voice of the
+speaker's gender (af_heart / am_michael). The issue asks for clone <= 1.5x stock.
 """
 
 from __future__ import annotations
@@ -21,13 +26,19 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from .bank import load_bank
+from synthesis.engine.bench import load_asr, measure_wer
+
+from .bank import StockBank, load_bank
 from .clone import clone
 from .encoders import ENCODER_NAMES, speaker_embedding
 from .errors import CloningError
 from .features import SAMPLE_RATE
 from .render import get_renderer
-from .texts import HELD_OUT_TEXTS
+from .texts import HELD_OUT_TEXTS, WER_TEXTS
+
+# The stock voice each clone's WER is compared with, by the speaker's gender.
+REFERENCE_VOICES = {"f": "af_heart", "m": "am_michael"}
+WER_GOAL = 1.5  # issue 6: clone WER no worse than 1.5x that of stock voices
 
 
 def _read_manifest(data: Path) -> tuple[dict[str, list[Path]], list[Path], dict[str, str]]:
@@ -68,6 +79,67 @@ def _speech_embeddings(renderer, style: np.ndarray) -> dict[str, np.ndarray]:
     return {e: speaker_embedding(audio, SAMPLE_RATE, e, trim_silence=False) for e in ENCODER_NAMES}
 
 
+class _Intelligibility:
+    """WER of voices reading ``WER_TEXTS``; one ASR model, each stock voice measured once."""
+
+    def __init__(self, asr, renderer, bank: StockBank) -> None:
+        self.asr, self.renderer, self.bank = asr, renderer, bank
+        self._stock: dict[str, dict] = {}
+
+    def of_style(self, style: np.ndarray) -> dict:
+        def speak(text: str) -> np.ndarray:
+            return self.renderer.render(text, style)  # 16 kHz
+
+        return measure_wer(self.asr, speak, WER_TEXTS, SAMPLE_RATE)
+
+    def of_stock(self, name: str) -> dict:
+        if name not in self._stock:
+            self._stock[name] = self.of_style(self.bank.styles[self.bank.index(name)])
+        return self._stock[name]
+
+
+def _load_intelligibility(enabled: bool, renderer, bank: StockBank) -> _Intelligibility | None:
+    if not enabled:
+        print("WER: skipped (--no-wer)")
+        return None
+    try:
+        asr = load_asr()
+    except ImportError as e:
+        print(f"WER: skipped, the bench extra is not installed ({e}); pip install -e '.[bench]'")
+        return None
+    print(
+        f"WER: {len(WER_TEXTS)} held-out sentences, faster-whisper + Whisper tiny.en; "
+        f"clone vs nearest stock voice and {'/'.join(REFERENCE_VOICES.values())} "
+        f"(goal: clone/stock <= {WER_GOAL})"
+    )
+    return _Intelligibility(asr, renderer, bank)
+
+
+def _reference_voice(gender: str, nearest: str) -> str:
+    """af_heart or am_michael by the manifest's gender, else by the nearest voice's."""
+    key = gender[:1].lower()
+    if key not in REFERENCE_VOICES:
+        key = "m" if nearest[1:2] == "m" else "f"
+    return REFERENCE_VOICES[key]
+
+
+def _ratio(clone_errors: int, stock_errors: int) -> str:
+    if stock_errors:
+        return f"{clone_errors / stock_errors:.2f}"
+    return "n/a" if clone_errors == 0 else "inf"
+
+
+def _wer_line(label: str, clone_w: dict, near_w: dict, ref_w: dict, near="", ref="") -> str:
+    """One row: the clone's WER (errors/words), the nearest and the reference stock voice's."""
+    return (
+        f"{label:22s} {'wer':5s} clone {100 * clone_w['wer']:4.1f}% "
+        f"({clone_w['errors']}/{clone_w['words']})  "
+        f"nearest {(near + ' ') if near else ''}{100 * near_w['wer']:.1f}%  "
+        f"stock {(ref + ' ') if ref else ''}{100 * ref_w['wer']:.1f}%  "
+        f"clone/stock {_ratio(clone_w['errors'], ref_w['errors'])}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m voices.cloning.bench")
     parser.add_argument("--data", type=Path, required=True, help="folder with MANIFEST.tsv")
@@ -76,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=None)
     parser.add_argument("--speakers", default="", help="comma-separated subset")
     parser.add_argument("--strangers", type=int, default=40)
+    parser.add_argument("--no-wer", action="store_true", help="skip the ASR word error rate")
     args = parser.parse_args(argv)
 
     renderer = get_renderer()
@@ -88,10 +161,11 @@ def main(argv: list[str] | None = None) -> int:
         for e in ENCODER_NAMES
     }
     print(f"tier={args.tier}  ref<= {args.ref_seconds:.0f}s  held-out texts={len(HELD_OUT_TEXTS)}")
-    print("WER: not measured (no offline ASR available to the cloning library yet)")
+    wer = _load_intelligibility(not args.no_wer, renderer, bank)
     header = f"{'speaker':22s} {'enc':5s} {'clone':>6s} {'base':>6s} {'ceil':>6s} {'strgr':>6s}"
     print(header + f" {'norm':>6s} {'b.norm':>6s} {'secs':>6s}  nearest")
     rows = []
+    wer_rows = []
     for speaker, paths in multi.items():
         ref, held = _split(paths, args.ref_seconds)
         try:
@@ -131,6 +205,21 @@ def main(argv: list[str] | None = None) -> int:
                 f"{strg_s:6.3f} {row['norm']:6.3f} {row['bnorm']:6.3f} {result.seconds:6.1f}  "
                 f"{bank.names[nearest]}"
             )
+        if wer is not None:
+            reference = _reference_voice(genders.get(speaker, ""), result.baseline_voice)
+            row = {
+                "clone": wer.of_style(result.style),
+                "near": wer.of_stock(result.baseline_voice),
+                "ref": wer.of_stock(reference),
+            }
+            wer_rows.append(row)
+            print(
+                _wer_line(
+                    speaker, row["clone"], row["near"], row["ref"], result.baseline_voice, reference
+                )
+            )
+            for n, sentence, heard in row["clone"]["mistakes"][-2:]:
+                print(f"{'':28s}{n} error(s): {sentence!r} -> heard {heard!r}")
     for enc in ENCODER_NAMES:
         mine = [r for r in rows if r["enc"] == enc]
         if not mine:
@@ -143,6 +232,19 @@ def main(argv: list[str] | None = None) -> int:
             f"{mean['base']:6.3f} {mean['ceil']:6.3f} {mean['strg']:6.3f} {mean['norm']:6.3f} "
             f"{mean['bnorm']:6.3f} {mean['secs']:6.1f}"
         )
+    if wer_rows:
+        # Every speaker reads the same texts, so pooled errors over pooled words is the mean WER.
+        pooled = {
+            k: {
+                "wer": float(np.mean([r[k]["wer"] for r in wer_rows])),
+                "errors": sum(r[k]["errors"] for r in wer_rows),
+                "words": sum(r[k]["words"] for r in wer_rows),
+            }
+            for k in ("clone", "near", "ref")
+        }
+        label = f"MEAN ({len(wer_rows)} speakers)"
+        line = _wer_line(label, pooled["clone"], pooled["near"], pooled["ref"])
+        print(f"{line} (goal <= {WER_GOAL})")
     return 0
 
 

@@ -21,3 +21,19 @@ HELD_OUT_TEXTS: tuple[str, ...] = (
     "Yesterday afternoon the committee finally agreed on a budget for the new library.",
     "If you follow the river north for an hour, you will reach a small wooden bridge.",
 )
+
+# Intelligibility: the benchmark transcribes the clone (and stock voices) reading these with an
+# English ASR model. Plain words, no digits or abbreviations, so the score is about the voice and
+# not the text normaliser; never used by the search.
+WER_TEXTS: tuple[str, ...] = (
+    "The farmer sold three baskets of plums before the market closed for lunch.",
+    "Please turn left at the church and park behind the yellow van.",
+    "Her cousin spent the whole summer painting boats in a fishing village.",
+    "Thick fog rolled over the hills, so the shepherd kept his sheep near the barn.",
+    "Nobody remembered who had left the umbrella leaning against the piano.",
+    "The engineer checked each valve carefully and wrote the readings in a notebook.",
+    "We should leave early tomorrow because the highway will be busy.",
+    "A tiny white kitten slept on the warm stones beside the kitchen door.",
+    "Thousands of people gathered in the square to hear the orchestra play.",
+    "Judge Morgan asked the witness to speak slowly and answer every question.",
+)
