@@ -58,9 +58,22 @@ class BoundedTask(DjangoTask):
 
         transaction.on_commit(functools.partial(self._send_committed, args, kwargs))
 
-    def _send_committed(self, args: tuple, kwargs: dict) -> None:
+    def apply_async_on_commit(
+        self, args: tuple = (), kwargs: dict | None = None, **options: Any
+    ) -> None:
+        """`delay_on_commit` with apply_async's options (`queue`, for one), just as forgiving of a
+        broker that is down."""
+        from django.db import transaction
+
+        send = functools.partial(self._send_committed, tuple(args), kwargs or {}, options)
+        transaction.on_commit(send)
+
+    def _send_committed(self, args: tuple, kwargs: dict, options: dict | None = None) -> None:
         try:
-            self.delay(*args, **kwargs)
+            if options:
+                self.apply_async(args, kwargs, **options)
+            else:
+                self.delay(*args, **kwargs)
         except (KombuOperationalError, OSError) as e:
             logger.error("could not queue %s%r (%s); the reconciler will send it again",
                          self.name, args, e)  # fmt: skip
