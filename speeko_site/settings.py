@@ -324,6 +324,10 @@ VOICES_MAX_DOCUMENT_BYTES = env_int("VOICES_MAX_DOCUMENT_BYTES", 10 * 1024 * 102
 VOICES_CONSENT_MATCH_THRESHOLD = float(env_str("VOICES_CONSENT_MATCH_THRESHOLD", "0.6"))
 # Compute budget of a professional clone (seconds); unset means the cloning library's default.
 VOICES_PROFESSIONAL_BUDGET_SECONDS = env_int("VOICES_PROFESSIONAL_BUDGET_SECONDS", 0, minimum=0)
+# The Celery queue of each cloning tier. Each has its own worker (Procfile, `manage.py serve`):
+# an instant clone (under three minutes) never waits behind a professional one (up to ten), and
+# neither ever holds up speech.
+VOICES_CLONE_QUEUES = {"instant": "cloning_instant", "professional": "cloning"}
 # Key of the consent audit hash chain. Set it explicitly in production: rotating SECRET_KEY would
 # otherwise make every existing entry fail verification.
 VOICES_AUDIT_KEY = (

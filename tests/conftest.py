@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-WORKER_QUEUES = "default,synthesis,cloning,maintenance"
+WORKER_QUEUES = "default,synthesis,cloning,cloning_instant,maintenance"
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -111,15 +111,18 @@ class WorkerProcess:
                 self.kill()
 
 
-def start_worker(tmp_path: Path, *, name: str = "w1", extra_env: dict | None = None):
-    """Start `celery worker` as a separate OS process against the configured broker."""
+def start_worker(
+    tmp_path: Path, *, name: str = "w1", extra_env: dict | None = None, queues: str = WORKER_QUEUES
+):
+    """Start `celery worker` as a separate OS process against the configured broker, taking
+    every queue unless `queues` (comma-separated) says otherwise."""
     for folder in ("queue", "control"):
         (settings.BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     log_path = tmp_path / f"worker-{name}.log"
     celery = str(Path(sys.executable).with_name("celery"))
     cmd = [
         celery, "-A", "speeko_site", "worker", "--loglevel", "INFO", "--pool", "solo",
-        "--queues", WORKER_QUEUES, "--hostname", f"{name}@%h", "--without-gossip",
+        "--queues", queues, "--hostname", f"{name}@%h", "--without-gossip",
         "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
     log = log_path.open("w")

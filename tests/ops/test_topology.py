@@ -16,7 +16,10 @@ from django.conf import settings
 from synthesis.loadtest import procfile
 from tests.conftest import REPO_ROOT
 
-PROCESSES = {"web", "worker-synthesis", "worker-cloning", "worker-maintenance", "beat"}
+PROCESSES = {
+    "web", "worker-synthesis", "worker-cloning", "worker-cloning-instant", "worker-maintenance",
+    "beat",
+}  # fmt: skip
 
 
 def _compose() -> dict:
@@ -42,7 +45,7 @@ def test_it_names_every_process_in_the_procfile():
 
 def test_it_gives_every_queue_a_worker():
     consumed = set().union(*(_queues(cmd) for cmd in procfile().values()))
-    wanted = {settings.CELERY_TASK_DEFAULT_QUEUE, "cloning"}
+    wanted = {settings.CELERY_TASK_DEFAULT_QUEUE, *settings.VOICES_CLONE_QUEUES.values()}
     wanted |= {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
     wanted |= {
         entry["options"]["queue"]
@@ -50,9 +53,12 @@ def test_it_gives_every_queue_a_worker():
         if "queue" in entry.get("options", {})
     }
     assert wanted <= consumed
-    # Long cloning jobs never share a worker with someone's TTS.
-    assert _queues(procfile()["worker-cloning"]) == {"cloning"}
-    assert "cloning" not in _queues(procfile()["worker-synthesis"])
+    # Long cloning jobs never share a worker with someone's TTS, and an instant clone never
+    # waits behind a professional one.
+    clone_queues = settings.VOICES_CLONE_QUEUES
+    assert _queues(procfile()["worker-cloning"]) == {clone_queues["professional"]}
+    assert _queues(procfile()["worker-cloning-instant"]) == {clone_queues["instant"]}
+    assert not _queues(procfile()["worker-synthesis"]) & set(clone_queues.values())
 
 
 def test_it_describes_the_same_processes_in_compose():

@@ -73,7 +73,7 @@ def test_it_serves_the_site_with_workers_and_stops_on_ctrl_c(tmp_path):
         os.killpg(serve.pid, signal.SIGINT)
         serve.wait(timeout=60)
     text = (tmp_path / "serve.log").read_text()
-    assert "speech@" in text and "cloning@" in text
+    assert "speech@" in text and "cloning@" in text and "cloning-instant@" in text
     # No web server or worker of this instance is left behind.
     deadline = time.monotonic() + 30
     while _processes_with(env["SPEEKO_DATA_DIR"]) and time.monotonic() < deadline:

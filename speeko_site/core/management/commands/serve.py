@@ -1,7 +1,7 @@
-"""Run the whole product on one machine: the web server and a Celery worker, in the foreground.
+"""Run the whole product on one machine: the web server and the Celery workers, in the foreground.
 
-Both children are supervised together: Ctrl+C (or SIGTERM) stops both, and if either dies the
-other is stopped too, so a half-running product never looks healthy.
+The children are supervised together: Ctrl+C (or SIGTERM) stops them all, and if one dies the
+others are stopped too, so a half-running product never looks healthy.
 """
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-# Two workers, as in production: cloning jobs (up to ten minutes) never hold up speech.
+# Three workers, as in production: cloning never holds up speech, and an instant clone (under
+# three minutes) never waits behind a professional one (up to ten). A cloning worker loads the
+# model (~450 MB) on its first job, so an idle one costs little.
 SPEECH_QUEUES = "default,synthesis,maintenance"
-CLONING_QUEUES = "cloning"
+CLONING_QUEUES = settings.VOICES_CLONE_QUEUES["professional"]
+INSTANT_CLONING_QUEUES = settings.VOICES_CLONE_QUEUES["instant"]
 
 
 def _bin(name: str) -> str:
@@ -75,6 +78,8 @@ class Command(BaseCommand):
         ]  # fmt: skip
         cloning_cmd = [*worker, "--queues", CLONING_QUEUES, "--concurrency", "1",
                        "--hostname", "cloning@%h"]  # fmt: skip
+        instant_cmd = [*worker, "--queues", INSTANT_CLONING_QUEUES, "--concurrency", "1",
+                       "--hostname", "cloning-instant@%h"]  # fmt: skip
         web_cmd = [
             _bin("gunicorn"), "speeko_site.wsgi:application",
             "--bind", f"{host}:{port}",
@@ -85,6 +90,7 @@ class Command(BaseCommand):
         procs = {
             "speech worker": subprocess.Popen(speech_cmd, start_new_session=True),  # noqa: S603
             "cloning worker": subprocess.Popen(cloning_cmd, start_new_session=True),  # noqa: S603
+            "instant cloning worker": subprocess.Popen(instant_cmd, start_new_session=True),  # noqa: S603
             "web": subprocess.Popen(web_cmd, start_new_session=True),  # noqa: S603
         }
         stopping = False
