@@ -310,20 +310,22 @@ def _quota_check(*, user, adding: int) -> None:
 
 
 def voice_clone_start(*, voice: Voice, tier: str) -> Voice:
-    """Charge the fee and start cloning: inline for instant, as a background job for professional.
+    """Charge the fee and queue the clone for a worker; returns the voice, now "processing".
 
+    Both tiers run in the background (an instant clone takes 20 to 150 s of CPU, too long for a
+    web request); the worker reports progress on the voice and leaves it ready or failed.
     Raises CloneRefused (not enough speech, not enough credit, wrong state).
     """
     if tier not in TIER_LIMITS:
         raise CloneRefused("Choose the instant or the professional tier.")
     _speech_check(voice=voice, tier=tier)
     _clone_begin(voice=voice, tier=tier)
-    if tier == Voice.Tier.INSTANT:
-        return voice_clone_run(voice_id=voice.pk)
     from voices.tasks import voice_clone_task
 
-    # On the cloning queue, so long professional jobs never hold up short synthesis jobs.
-    transaction.on_commit(lambda: voice_clone_task.apply_async((voice.pk,), queue="cloning"))
+    # One queue per tier, each with its own worker: an instant clone never waits behind a
+    # professional one, and neither holds up speech.
+    queue = settings.VOICES_CLONE_QUEUES[tier]
+    voice_clone_task.apply_async_on_commit((voice.pk,), queue=queue)
     voice.refresh_from_db()
     return voice
 
@@ -378,6 +380,9 @@ def voice_clone_run(*, voice_id: int) -> Voice | None:
     voice = Voice.objects.filter(pk=voice_id, status=Voice.Status.PROCESSING).first()
     if voice is None:
         return Voice.objects.filter(pk=voice_id).first()
+    if voice.cancel_requested:
+        # Stopped while it waited in the queue: don't spend a model load finding out.
+        return voice_clone_fail(voice_id=voice_id, message="Stopped before it finished.")
     from voices.cloning.errors import CloningCancelled, CloningError
 
     samples = [file_read(s.file) for s in voice.samples.all()]

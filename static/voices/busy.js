@@ -1,5 +1,5 @@
-// Forms that take a while (an instant clone runs while the person waits) say so and can't be
-// submitted twice.
+// Forms that charge or start something say they are busy and can't be submitted twice (a double
+// click would otherwise send a second request, refused only once it reaches the server).
 document.addEventListener("submit", (event) => {
   const button = event.target.querySelector("button[data-busy]");
   if (!button) return;

@@ -1,8 +1,12 @@
-"""The cloning flow in a real browser (headless Chromium), with uploaded files."""
+"""The cloning flow in a real browser (headless Chromium), with uploaded files and a real worker."""
+
+import os
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
+from tests.conftest import start_worker
 from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES
 from voices.models import ConsentRecord, Voice
 
@@ -16,7 +20,11 @@ def _signed_in(page, live_server, user) -> None:
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
-def test_it_clones_a_voice_in_the_browser(page, live_server, alice, funded, speech):
+def test_it_clones_a_voice_in_the_browser(
+    page, live_server, alice, funded, speech, settings, tmp_path
+):
+    # The worker process reads the test run's media folder, not this test's private one.
+    settings.MEDIA_ROOT = Path(os.environ["SPEEKO_TEST_RUN_DIR"]) / "media"
     funded(alice)
     _signed_in(page, live_server, alice)
     page.goto(f"{live_server.url}/voices/")
@@ -43,9 +51,16 @@ def test_it_clones_a_voice_in_the_browser(page, live_server, alice, funded, spee
     page.locator("#to-tier").click()
     page.wait_for_url("**/tier/")
     page.locator("input[name=tier][value=instant]").check()
-    page.get_by_role("button", name="Clone the voice").click(timeout=240_000)  # cloned inline
-    page.wait_for_url("**/voices/vc_*/", timeout=240_000)
-    play = page.get_by_role("link", name="Use in playground")
+    worker = start_worker(tmp_path, queues="cloning_instant")
+    try:
+        page.get_by_role("button", name="Clone the voice").click()
+        # The request returns at once; the page follows the worker's progress.
+        page.wait_for_url("**/voices/vc_*/")
+        page.locator("#voice-status progress").wait_for()
+        play = page.get_by_role("link", name="Use in playground")
+        play.wait_for(timeout=600_000)  # swapped in by the polling once the clone is done
+    finally:
+        worker.stop()
     assert play.is_visible()
 
     voice = Voice.objects.get(owner=alice)

@@ -1,16 +1,42 @@
-"""The whole cloning flow through the test client, with the real cloning library and engine."""
+"""The whole cloning flow through the test client, with the real cloning library and engine.
+
+Starting a clone only charges the fee and queues it; a worker clones. The end-to-end test starts a
+real worker taking only the instant queue; the others run the queued task in this process, or
+stand in for the cloning library where the real one adds nothing but minutes.
+"""
+
+import os
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from billing.pricing import cloning_fee_micros
 from billing.selectors import balance_for
+from tests.conftest import start_worker, wait_until
 from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES, STRANGER
 from voices.audit import Event, audit_chain_verify
+from voices.cloning.errors import CloningCancelled, CloningError
 from voices.exceptions import ConsentAwaitingReview
 from voices.models import AuditEntry, ConsentRecord, Voice
 from voices.services import voice_style_for_tts
+from voices.tasks import voice_clone_task
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Clone tasks sent to the broker, as (args, options); nothing reaches a real broker."""
+    sent = []
+    monkeypatch.setattr(
+        voice_clone_task, "apply_async", lambda args, kwargs=None, **o: sent.append((args, o))
+    )
+    return sent
+
+
+def _never(**kwargs):
+    raise AssertionError("the clone ran inside the web request")
 
 
 def _consent(client, speech, recording: str, **extra):
@@ -30,7 +56,7 @@ def _consent(client, speech, recording: str, **extra):
     return Voice.objects.get(owner__email="alice@example.com", name="Linda"), code
 
 
-def _samples_and_clone(client, speech, voice):
+def _add_samples(client, speech, voice):
     files = [speech(name).open("rb") for name in LJ_SAMPLES]
     url = reverse("voices:clone_samples", args=[voice.public_id])
     response = client.post(url, {"file": files}, HTTP_HX_REQUEST="true")
@@ -41,16 +67,21 @@ def _samples_and_clone(client, speech, voice):
     assert voice.samples.count() == 2
     tier_page = client.get(reverse("voices:clone_tier", args=[voice.public_id]))
     assert b"$0.50" in tier_page.content
-    response = client.post(
-        reverse("voices:clone_tier", args=[voice.public_id]), {"tier": "instant"}
-    )
+
+
+def _start(client, voice, tier="instant"):
+    response = client.post(reverse("voices:clone_tier", args=[voice.public_id]), {"tier": tier})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert response["Location"] == reverse("voices:detail", args=[voice.public_id])
     voice.refresh_from_db()
     return voice
 
 
-def test_it_clones_a_consented_voice_end_to_end(client, alice, funded, speech):
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_it_clones_a_consented_voice_end_to_end(client, alice, funded, speech, settings, tmp_path):
+    # The worker process reads the test run's media folder, not this test's private one.
+    settings.MEDIA_ROOT = Path(os.environ["SPEEKO_TEST_RUN_DIR"]) / "media"
     funded(alice)
     client.force_login(alice)
     before = balance_for(user=alice)
@@ -62,14 +93,36 @@ def test_it_clones_a_consented_voice_end_to_end(client, alice, funded, speech):
     assert consent.statement_version and len(consent.statements) == 3
     assert len(consent.recording_sha256) == 64
     assert consent.ip_address == "127.0.0.1" and consent.user_agent == "pytest-browser/1.0"
+    _add_samples(client, speech, voice)
 
-    voice = _samples_and_clone(client, speech, voice)
-    assert voice.status == Voice.Status.READY, voice.error
-    assert voice.tier == Voice.Tier.INSTANT
-    assert 0 < voice.identity_score <= 1
+    # Only the instant queue: the clone has to be routed there, and this worker is enough.
+    worker = start_worker(tmp_path, queues="cloning_instant")
+    try:
+        voice = _start(client, voice)
+        # The request came back before the clone ran; the fee is charged when it starts.
+        assert voice.status == Voice.Status.PROCESSING and voice.tier == Voice.Tier.INSTANT
+        assert balance_for(user=alice) == before - 500_000
+        page = client.get(reverse("voices:detail", args=[voice.public_id])).content.decode()
+        assert "<progress" in page and "every 1s" in page
+        progress_url = reverse("voices:progress", args=[voice.public_id])
+        seen = []
+
+        def finished():
+            response = client.get(progress_url, HTTP_HX_REQUEST="true")
+            seen.append(response.status_code)
+            return response if response.status_code == 286 else None
+
+        final = wait_until(finished, timeout=600, interval=1, message=worker.log()[-3000:])
+    finally:
+        worker.stop()
+    voice.refresh_from_db()
+    assert voice.status == Voice.Status.READY, (voice.error, worker.log()[-3000:])
+    assert 200 in seen  # still cloning at least once while the page polled
+    assert "Use in playground" in final.content.decode()
+    assert 0 < voice.identity_score <= 1 and voice.progress == 100
     consent.refresh_from_db()
     assert consent.verification == ConsentRecord.Verification.VERIFIED, consent.speaker_match
-    assert balance_for(user=alice) == before - 500_000
+    assert balance_for(user=alice) == before - 500_000  # charged once
 
     page = client.get(reverse("voices:detail", args=[voice.public_id])).content.decode()
     assert f"/synthesis/playground/?voice={voice.public_id}" in page
@@ -82,11 +135,18 @@ def test_it_clones_a_consented_voice_end_to_end(client, alice, funded, speech):
     assert audit_chain_verify().intact
 
 
-def test_a_consent_in_another_voice_waits_for_staff(client, alice, staff, funded, speech):
+def test_a_consent_in_another_voice_waits_for_staff(
+    client, alice, staff, funded, speech, queued, django_capture_on_commit_callbacks
+):
     funded(alice)
     client.force_login(alice)
     voice, _ = _consent(client, speech, STRANGER)
-    voice = _samples_and_clone(client, speech, voice)
+    _add_samples(client, speech, voice)
+    with django_capture_on_commit_callbacks(execute=True):
+        voice = _start(client, voice)
+    assert queued == [((voice.pk,), {"queue": "cloning_instant"})]
+    voice_clone_task(voice.pk)  # what the worker does with that message
+    voice.refresh_from_db()
     assert voice.status == Voice.Status.READY
     consent = voice.consent
     assert consent.verification == ConsentRecord.Verification.NEEDS_REVIEW, consent.speaker_match
@@ -106,6 +166,89 @@ def test_a_consent_in_another_voice_waits_for_staff(client, alice, staff, funded
         Event.CONSENT_RECORDED, Event.CONSENT_NEEDS_REVIEW, Event.USE_REFUSED,
         Event.CONSENT_APPROVED,
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("tier", "speech_seconds", "queue"),
+    [("instant", 30, "cloning_instant"), ("professional", 90, "cloning")],
+)
+def test_starting_a_clone_only_charges_and_queues_it(
+    client, alice, funded, make_voice, queued, monkeypatch, django_capture_on_commit_callbacks,
+    tier, speech_seconds, queue,
+):  # fmt: skip
+    monkeypatch.setattr("voices.services.clone_samples", _never)
+    funded(alice)
+    client.force_login(alice)
+    voice = make_voice(alice, status=Voice.Status.DRAFT)
+    voice.samples.update(speech_seconds=speech_seconds)
+    before = balance_for(user=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        voice = _start(client, voice, tier)
+    assert queued == [((voice.pk,), {"queue": queue})]
+    assert voice.status == Voice.Status.PROCESSING and voice.tier == tier
+    assert voice.progress == 0 and voice.error == ""
+    assert balance_for(user=alice) == before - cloning_fee_micros(tier)
+    page = client.get(reverse("voices:detail", args=[voice.public_id])).content.decode()
+    assert "<progress" in page and "every 1s" in page and "Stop</button>" in page
+    progress = client.get(
+        reverse("voices:progress", args=[voice.public_id]), HTTP_HX_REQUEST="true"
+    )
+    assert progress.status_code == 200  # keep polling
+
+
+def test_a_clone_stopped_while_queued_never_runs_and_is_refunded(
+    client, alice, funded, make_voice, queued, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("voices.services.clone_samples", _never)
+    funded(alice)
+    client.force_login(alice)
+    voice = make_voice(alice, status=Voice.Status.DRAFT)
+    voice.samples.update(speech_seconds=30)
+    before = balance_for(user=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        _start(client, voice)
+    response = client.post(reverse("voices:cancel", args=[voice.public_id]))
+    assert response.status_code == 302
+    voice_clone_task(voice.pk)  # the worker reaches the message
+    voice.refresh_from_db()
+    assert voice.status == Voice.Status.FAILED and voice.error == "Stopped before it finished."
+    assert balance_for(user=alice) == before
+    page = client.get(reverse("voices:detail", args=[voice.public_id])).content.decode()
+    assert "Your fee was refunded." in page
+
+
+@pytest.mark.parametrize(
+    ("stop", "message"),
+    [
+        (CloningCancelled("cloning was cancelled"), "Stopped before it finished."),
+        (CloningError("no usable speech"), "Cloning failed: no usable speech."),
+    ],
+)
+def test_a_clone_stopped_or_failing_while_running_is_refunded(
+    client, alice, funded, make_voice, queued, monkeypatch, django_capture_on_commit_callbacks,
+    stop, message,
+):  # fmt: skip
+    funded(alice)
+    client.force_login(alice)
+    voice = make_voice(alice, status=Voice.Status.DRAFT)
+    voice.samples.update(speech_seconds=30)
+    before = balance_for(user=alice)
+
+    def clone(*, samples, tier, progress, should_cancel):
+        progress(40.0, 0.5)
+        if isinstance(stop, CloningCancelled):
+            client.post(reverse("voices:cancel", args=[voice.public_id]))  # Stop, mid-clone
+            assert should_cancel()
+        raise stop
+
+    monkeypatch.setattr("voices.services.clone_samples", clone)
+    with django_capture_on_commit_callbacks(execute=True):
+        _start(client, voice)
+    voice_clone_task(voice.pk)
+    voice.refresh_from_db()
+    assert voice.status == Voice.Status.FAILED and voice.error == message
+    assert voice.progress == 40  # what the page showed until then
+    assert balance_for(user=alice) == before
 
 
 def test_it_refuses_to_start_without_credit(client, alice, speech, make_voice):
