@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Schema
+from django.urls import reverse
+from ninja import Field, File, Form, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -60,9 +61,12 @@ class ConsentOut(Schema):
 
 class CloneOut(Schema):
     voice_id: str
-    status: str
+    status: str = Field(
+        description='"processing" until a worker finishes: poll GET /v1/voices/{voice_id}.'
+    )
     tier: str
-    identity_score: float | None
+    progress: int = Field(description="Percent done, 0 to 100.")
+    identity_score: float | None = Field(description="Set once the voice is ready.")
     consent_id: str
 
 
@@ -228,7 +232,13 @@ def voice_clone(
     file: File[list[UploadedFile]],
     tier: Form[str] = "instant",
 ):
-    """Clone a voice from one or more recordings, under a consent recorded with POST /consents."""
+    """Clone a voice from one or more recordings, under a consent recorded with POST /consents.
+
+    Answers 202 at once with the voice `processing` (the fee is charged now); a worker clones it
+    (an instant voice in about a minute, a professional one in several) while GET
+    /v1/voices/{voice_id} reports `progress`, then `ready`, or `failed` with `error` and the fee
+    refunded.
+    """
 
     def work(record: Any) -> HttpResponse:
         voice = _consented_draft(request, consent_id)
@@ -237,9 +247,14 @@ def voice_clone(
         voice = voice_services.voice_clone_start(voice=voice, tier=tier)
         payload = {
             "voice_id": voice.public_id, "status": voice.status, "tier": voice.tier or tier,
-            "identity_score": voice.identity_score, "consent_id": consent_id,
+            "progress": voice.progress, "identity_score": voice.identity_score,
+            "consent_id": consent_id,
         }  # fmt: skip
-        return api.create_response(request, payload, status=202)
+        response = api.create_response(request, payload, status=202)
+        response["Location"] = request.build_absolute_uri(
+            reverse("api:voice_get", args=[voice.public_id])
+        )
+        return response
 
     return idempotent(request, _guarded(work))
 

@@ -43,6 +43,7 @@ def cloned_voice_payload(voice: Any) -> dict[str, Any]:
     return {
         "id": voice.public_id, "type": "cloned", "name": voice.name, "language": None,
         "language_name": None, "gender": None, "status": voice.status,
-        "tier": voice.tier or None, "identity_score": getattr(voice, "identity_score", None),
+        "tier": voice.tier or None, "progress": voice.progress if voice.tier else None,
+        "error": voice.error or None, "identity_score": getattr(voice, "identity_score", None),
         "created_at": voice.created_at,
     }  # fmt: skip

@@ -66,6 +66,10 @@ class VoiceOut(Schema):
     gender: str | None
     status: str
     tier: str | None = None
+    progress: int | None = Field(
+        None, description="A cloned voice's percent done, 0 to 100 (100 once it is ready)."
+    )
+    error: str | None = Field(None, description="Why a cloned voice failed (its fee was refunded).")
     identity_score: float | None = None
     created_at: datetime | None = None
 

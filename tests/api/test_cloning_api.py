@@ -1,4 +1,8 @@
-"""Consent and cloning through the API, with real recordings and the real cloning library."""
+"""Consent and cloning through the API, with real recordings and the real cloning library.
+
+Cloning itself runs on a worker (tests/voices/test_flow.py runs one end to end); here the clone is
+only started, and the worker's progress and failure are written the way the worker writes them.
+"""
 
 import os
 import shutil
@@ -6,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from billing.selectors import balance_for
 from billing.services import grant_free_tier
 from voices.models import Voice
+from voices.services import voice_clone_fail
+from voices.tasks import voice_clone_task
 
 pytestmark = [pytest.mark.django_db, pytest.mark.model]
 
@@ -50,7 +57,13 @@ def _consent(api, recording, **overrides):
         )
 
 
-def test_it_records_consent_then_clones_with_the_guide_s_curl_fields(api, alice, recording):
+def test_it_records_consent_then_clones_with_the_guide_s_curl_fields(
+    api, alice, recording, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(
+        voice_clone_task, "apply_async", lambda args, kwargs=None, **o: sent.append((args, o))
+    )
     grant_free_tier(user=alice)
     statement = api.post("/v1/consents/statement", {"speaker_name": "Linda Johnson"}).json()
     assert "Linda Johnson" in statement["spoken_statement"]
@@ -65,21 +78,37 @@ def test_it_records_consent_then_clones_with_the_guide_s_curl_fields(api, alice,
     # As in the product guide: name, file, consent_id (tier defaults to instant).
     files = [open(recording(p), "rb") for p in SAMPLES]  # noqa: SIM115
     try:
-        response = api.client.post(
-            "/v1/voices/clone",
-            {"name": "my-narrator", "file": files, "consent_id": consent["consent_id"]},
-            headers={"Authorization": f"Bearer {api.raw}"},
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.client.post(
+                "/v1/voices/clone",
+                {"name": "my-narrator", "file": files, "consent_id": consent["consent_id"]},
+                headers={"Authorization": f"Bearer {api.raw}"},
+            )
     finally:
         for fh in files:
             fh.close()
+    # Accepted at once, still to be cloned by a worker (the fee is charged now).
     assert response.status_code == 202, response.content
     voice = response.json()
     assert voice["voice_id"].startswith("vc_") and voice["tier"] == "instant"
+    assert voice["status"] == "processing" and voice["progress"] == 0
+    assert voice["identity_score"] is None and voice["consent_id"] == consent["consent_id"]
+    assert response["Location"].endswith(f"/v1/voices/{voice['voice_id']}")
     stored = Voice.objects.get(public_id=voice["voice_id"])
     assert stored.name == "my-narrator" and stored.owner == alice
+    assert sent == [((stored.pk,), {"queue": "cloning_instant"})]
+    assert balance_for(user=alice) == 4_500_000
     listed = {v["id"] for v in api.get("/v1/voices?type=cloned").json()["voices"]}
     assert voice["voice_id"] in listed
+
+    # The worker reports progress on the voice; GET shows it.
+    Voice.objects.filter(pk=stored.pk).update(progress=40)
+    polled = api.get(f"/v1/voices/{voice['voice_id']}").json()
+    assert (polled["status"], polled["progress"], polled["error"]) == ("processing", 40, None)
+    voice_clone_fail(voice_id=stored.pk, message="Cloning failed: no usable speech.")
+    polled = api.get(f"/v1/voices/{voice['voice_id']}").json()
+    assert polled["status"] == "failed" and polled["error"] == "Cloning failed: no usable speech."
+    assert balance_for(user=alice) == 5_000_000  # refunded
 
 
 def test_it_refuses_to_clone_without_consent_and_says_how(api, alice, recording):
