@@ -328,6 +328,17 @@ VOICES_PROFESSIONAL_BUDGET_SECONDS = env_int("VOICES_PROFESSIONAL_BUDGET_SECONDS
 # an instant clone (under three minutes) never waits behind a professional one (up to ten), and
 # neither ever holds up speech.
 VOICES_CLONE_QUEUES = {"instant": "cloning_instant", "professional": "cloning"}
+# A clone still "processing" this long after it started can no longer finish (its message was lost,
+# or its worker died for good): voices.clones_reconcile fails it and refunds the fee. Long enough
+# for a busy queue, as SYNTHESIS_QUEUED_MAX_SECONDS is for speech.
+VOICES_CLONE_MAX_SECONDS = env_int(
+    "VOICES_CLONE_MAX_SECONDS", 6 * 3600, minimum=CELERY_TASK_TIME_LIMIT
+)
+CELERY_BEAT_SCHEDULE["voices-reconcile-clones"] = {
+    "task": "voices.clones_reconcile",
+    "schedule": 600.0,
+    "options": {"queue": "maintenance"},
+}
 # Key of the consent audit hash chain. Set it explicitly in production: rotating SECRET_KEY would
 # otherwise make every existing entry fail verification.
 VOICES_AUDIT_KEY = (

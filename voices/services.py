@@ -32,7 +32,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from django.conf import settings
@@ -366,9 +366,11 @@ def _clone_begin(*, voice: Voice, tier: str) -> None:
         )  # fmt: skip
     except InsufficientCredits as e:
         raise CloneRefused(str(e)) from e
+    # updated_at is when the clone started: progress updates leave it alone, and
+    # clones_reconcile reads it.
     Voice.objects.filter(pk=locked.pk).update(
         status=Voice.Status.PROCESSING, tier=tier, fee_key=fee_key, progress=0,
-        progress_score=None, cancel_requested=False, error="",
+        progress_score=None, cancel_requested=False, error="", updated_at=timezone.now(),
     )  # fmt: skip
 
 
@@ -535,6 +537,23 @@ def voice_clone_fail(*, voice_id: int, message: str) -> Voice | None:
         if voice.fee_key:
             fee_refund(idempotency_key=voice.fee_key, reason=f"Clone of {voice.public_id} failed")
     return voice
+
+
+def clones_reconcile() -> int:
+    """Fail and refund every clone still processing VOICES_CLONE_MAX_SECONDS after it started.
+
+    Its message was lost (the broker was down when it was sent, or a worker was killed hard on the
+    file broker) or its worker kept dying: nothing else would ever end it. Returns how many.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.VOICES_CLONE_MAX_SECONDS)
+    stuck = list(
+        Voice.objects.filter(status=Voice.Status.PROCESSING, updated_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for voice_id in stuck:
+        voice_clone_fail(voice_id=voice_id, message="The cloning job was lost; try again.")
+    return len(stuck)
 
 
 def voice_clone_cancel(*, voice: Voice) -> None:

@@ -28,6 +28,13 @@ def voice_clone_task(voice_id: int) -> None:
         raise
 
 
+@shared_task(name="voices.clones_reconcile")
+def clones_reconcile_task() -> None:
+    from voices.services import clones_reconcile
+
+    clones_reconcile()
+
+
 @shared_task(acks_late=True)
 def stock_preview_task(voice_id: str) -> None:
     from voices.previews import stock_preview_render
