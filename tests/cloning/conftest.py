@@ -8,6 +8,7 @@ import pytest
 import soundfile as sf
 
 from voices.cloning import assets
+from voices.cloning.__main__ import main as cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,6 +39,15 @@ def manifest(speech_dir) -> dict[str, list[Path]]:
         for row in csv.DictReader(f, delimiter="\t"):
             speakers[f"{row['source']}/{row['speaker']}"].append(speech_dir / row["path"])
     return dict(speakers)
+
+
+@pytest.fixture(scope="session")
+def cli_clone(manifest, tmp_path_factory) -> Path:
+    """An instant clone of LJ Speech (five utterances) saved by the command line, made once."""
+    out = tmp_path_factory.mktemp("cli-clone") / "voice.npy"
+    refs = map(str, manifest["ljspeech/LJ"][:5])
+    assert cli(["clone", *refs, "--tier", "instant", "--out", str(out)]) == 0
+    return out
 
 
 def load(path: Path) -> tuple[np.ndarray, int]:
