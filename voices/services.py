@@ -556,8 +556,16 @@ def clones_reconcile() -> int:
     return len(stuck)
 
 
-def voice_clone_cancel(*, voice: Voice) -> None:
-    Voice.objects.filter(pk=voice.pk, status=Voice.Status.PROCESSING).update(cancel_requested=True)
+def voice_clone_cancel(*, voice: Voice) -> bool:
+    """Ask the worker to stop this clone; False when there is no clone in progress to stop.
+
+    The worker polls the flag between steps (and before it starts a queued clone), then fails
+    the voice and refunds the fee.
+    """
+    stopping = Voice.objects.filter(pk=voice.pk, status=Voice.Status.PROCESSING).update(
+        cancel_requested=True
+    )
+    return stopping > 0
 
 
 def _preview_render(*, style: np.ndarray) -> str:

@@ -10,7 +10,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from ninja import Query
+from ninja import Query, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
@@ -215,6 +215,18 @@ def voice_get(request: HttpRequest, voice_id: str):
         voice = voice_selectors.voice_get_for_user(user=request.user, public_id=voice_id)
         return presenters.cloned_voice_payload(voice)
     return presenters.stock_voice_payload(voice_selectors.stock_voice_get(voice_id=voice_id))
+
+
+@api.post("/voices/{voice_id}/cancel", response={202: VoiceOut, **ERRORS}, tags=["Voices"])
+def voice_cancel(request: HttpRequest, voice_id: str):
+    """Stop a clone that is queued or running; the voice ends `failed` and the fee is refunded."""
+    if not voice_id.startswith("vc_"):
+        raise HttpError(404, "Only cloned voices have a clone to stop.")
+    voice = voice_selectors.voice_get_for_user(user=request.user, public_id=voice_id)
+    if not voice_services.voice_clone_cancel(voice=voice):
+        raise HttpError(409, f"This voice is not being cloned (its status is {voice.status}).")
+    voice.refresh_from_db()
+    return Status(202, presenters.cloned_voice_payload(voice))
 
 
 @api.delete("/voices/{voice_id}", response={200: DeletedOut, **ERRORS}, tags=["Voices"])

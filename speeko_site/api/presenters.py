@@ -45,5 +45,6 @@ def cloned_voice_payload(voice: Any) -> dict[str, Any]:
         "language_name": None, "gender": None, "status": voice.status,
         "tier": voice.tier or None, "progress": voice.progress if voice.tier else None,
         "error": voice.error or None, "identity_score": getattr(voice, "identity_score", None),
+        "stopping": voice.status == "processing" and voice.cancel_requested,
         "created_at": voice.created_at,
     }  # fmt: skip

@@ -71,6 +71,9 @@ class VoiceOut(Schema):
     )
     error: str | None = Field(None, description="Why a cloned voice failed (its fee was refunded).")
     identity_score: float | None = None
+    stopping: bool = Field(
+        False, description="A stop was requested; the clone ends failed and refunded shortly."
+    )
     created_at: datetime | None = None
 
 

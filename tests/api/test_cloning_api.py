@@ -109,6 +109,42 @@ def test_it_records_consent_then_clones_with_the_guide_s_curl_fields(
     polled = api.get(f"/v1/voices/{voice['voice_id']}").json()
     assert polled["status"] == "failed" and polled["error"] == "Cloning failed: no usable speech."
     assert balance_for(user=alice) == 5_000_000  # refunded
+    # Nothing left to stop: a clear conflict, not a silent success.
+    stop = api.post(f"/v1/voices/{voice['voice_id']}/cancel", {})
+    assert stop.status_code == 409 and "not being cloned" in stop.json()["error"]["message"]
+
+
+def test_it_stops_a_queued_clone_and_refunds_the_fee(
+    api, alice, bob, keyed, recording, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(voice_clone_task, "apply_async", lambda *a, **o: None)
+    grant_free_tier(user=alice)
+    consent = _consent(api, recording).json()
+    files = [open(recording(p), "rb") for p in SAMPLES]  # noqa: SIM115
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            started = api.client.post(
+                "/v1/voices/clone",
+                {"name": "to-stop", "file": files, "consent_id": consent["consent_id"]},
+                headers={"Authorization": f"Bearer {api.raw}"},
+            ).json()
+    finally:
+        for fh in files:
+            fh.close()
+    assert balance_for(user=alice) == 4_500_000
+
+    # Another account cannot tell the voice exists, let alone stop it.
+    assert keyed(bob).post(f"/v1/voices/{started['voice_id']}/cancel", {}).status_code == 404
+    stop = api.post(f"/v1/voices/{started['voice_id']}/cancel", {})
+    assert stop.status_code == 202, stop.content
+    assert stop.json()["status"] == "processing" and stop.json()["stopping"] is True
+
+    # The worker reaches the message: the clone never runs, the voice fails, the fee returns.
+    voice = Voice.objects.get(public_id=started["voice_id"])
+    voice_clone_task(voice.pk)
+    polled = api.get(f"/v1/voices/{started['voice_id']}").json()
+    assert polled["status"] == "failed" and polled["stopping"] is False
+    assert balance_for(user=alice) == 5_000_000
 
 
 def test_it_refuses_to_clone_without_consent_and_says_how(api, alice, recording):
