@@ -46,6 +46,20 @@ def parallel_chunks() -> int:
     return _positive_int("SPEEKO_ENGINE_PARALLEL_CHUNKS", default=1)
 
 
+def spin() -> bool:
+    """Let onnxruntime's threads busy-wait between operators (SPEEKO_ENGINE_SPIN=1).
+
+    Faster on a machine that does nothing else; on a shared one the spinning threads take CPU
+    from the web process and from other jobs, so it is off unless an operator turns it on.
+    """
+    return os.environ.get("SPEEKO_ENGINE_SPIN", "0").strip().lower() in ("1", "true", "yes")
+
+
+def chunk_tokens() -> int:
+    """Phoneme tokens per model call after the first (SPEEKO_ENGINE_CHUNK_TOKENS, max 510)."""
+    return min(510, _positive_int("SPEEKO_ENGINE_CHUNK_TOKENS", default=120))
+
+
 def max_chars() -> int:
     return _positive_int("SPEEKO_ENGINE_MAX_CHARS", default=DEFAULT_MAX_CHARS)
 

@@ -15,7 +15,6 @@ from . import config
 from .audio import SAMPLE_RATE, finish_chunk, with_gain
 from .chunking import (
     FIRST_TARGET_TOKENS,
-    TARGET_TOKENS,
     Piece,
     natural_pause,
     pack,
@@ -165,11 +164,11 @@ class Engine:
         )
 
     def _chunks(self, runs: list[_Run]) -> Iterator[Chunk]:
-        first_target = FIRST_TARGET_TOKENS
+        first_target, target = FIRST_TARGET_TOKENS, config.chunk_tokens()
         for group in _groups(runs):
             pieces = itertools.chain.from_iterable(_pieces(run) for run in group)
-            for piece in pack(pieces, first_target=first_target):
-                first_target = TARGET_TOKENS
+            for piece in pack(pieces, first_target=first_target, target=target):
+                first_target = target
                 run = group[0]
                 yield Chunk(piece.phonemes, run.style, run.speed, piece.pause_after, run.gain_db)
 
@@ -202,6 +201,7 @@ class Engine:
                 model = KokoroModel(
                     self._model_path or config.model_path(),
                     threads=max(1, threads // workers),
+                    spin=config.spin(),
                 )
                 model.warm_up(self.voices.get(self.voices.names()[0])[10])
                 self._pool = ThreadPoolExecutor(workers, thread_name_prefix="kokoro")

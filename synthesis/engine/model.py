@@ -22,7 +22,7 @@ class KokoroModel:
     ``tokens``, integer vs float ``speed``, fp16 styles) so an operator can swap the file.
     """
 
-    def __init__(self, path: Path, *, threads: int) -> None:
+    def __init__(self, path: Path, *, threads: int, spin: bool = False) -> None:
         import onnxruntime as ort
 
         if not path.is_file():
@@ -35,7 +35,7 @@ class KokoroModel:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         # Busy-waiting workers steal CPU from the web process and other jobs on small boxes.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
         try:
             self.session = ort.InferenceSession(
                 str(path), options, providers=["CPUExecutionProvider"]
