@@ -57,6 +57,20 @@ def _consent(api, recording, **overrides):
         )
 
 
+def _clone_start(api, recording, *, name: str, consent_id: str):
+    """POST /v1/voices/clone with the two LJ samples, as the product guide's curl does."""
+    files = [open(recording(p), "rb") for p in SAMPLES]  # noqa: SIM115
+    try:
+        return api.client.post(
+            "/v1/voices/clone",
+            {"name": name, "file": files, "consent_id": consent_id},
+            headers={"Authorization": f"Bearer {api.raw}"},
+        )
+    finally:
+        for fh in files:
+            fh.close()
+
+
 def test_it_records_consent_then_clones_with_the_guide_s_curl_fields(
     api, alice, recording, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -76,17 +90,10 @@ def test_it_records_consent_then_clones_with_the_guide_s_curl_fields(
     )
 
     # As in the product guide: name, file, consent_id (tier defaults to instant).
-    files = [open(recording(p), "rb") for p in SAMPLES]  # noqa: SIM115
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = api.client.post(
-                "/v1/voices/clone",
-                {"name": "my-narrator", "file": files, "consent_id": consent["consent_id"]},
-                headers={"Authorization": f"Bearer {api.raw}"},
-            )
-    finally:
-        for fh in files:
-            fh.close()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _clone_start(
+            api, recording, name="my-narrator", consent_id=consent["consent_id"]
+        )
     # Accepted at once, still to be cloned by a worker (the fee is charged now).
     assert response.status_code == 202, response.content
     voice = response.json()
@@ -120,17 +127,9 @@ def test_it_stops_a_queued_clone_and_refunds_the_fee(
     monkeypatch.setattr(voice_clone_task, "apply_async", lambda *a, **o: None)
     grant_free_tier(user=alice)
     consent = _consent(api, recording).json()
-    files = [open(recording(p), "rb") for p in SAMPLES]  # noqa: SIM115
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            started = api.client.post(
-                "/v1/voices/clone",
-                {"name": "to-stop", "file": files, "consent_id": consent["consent_id"]},
-                headers={"Authorization": f"Bearer {api.raw}"},
-            ).json()
-    finally:
-        for fh in files:
-            fh.close()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = _clone_start(api, recording, name="to-stop", consent_id=consent["consent_id"])
+    started = started.json()
     assert balance_for(user=alice) == 4_500_000
 
     # Another account cannot tell the voice exists, let alone stop it.

@@ -113,3 +113,26 @@ def make_voice(speech):
         return voice
 
     return make
+
+
+def poll_clone_page(client, voice: Voice, worker):
+    """Open the voice's page and poll its progress partial as the browser does, until done.
+
+    Returns the final partial (HTMX status 286 stops polling) and every status seen on the way.
+    """
+    from django.urls import reverse
+
+    from tests.conftest import wait_until
+
+    page = client.get(reverse("voices:detail", args=[voice.public_id])).content.decode()
+    assert "<progress" in page and "every 1s" in page
+    progress_url = reverse("voices:progress", args=[voice.public_id])
+    seen: list[int] = []
+
+    def finished():
+        response = client.get(progress_url, HTTP_HX_REQUEST="true")
+        seen.append(response.status_code)
+        return response if response.status_code == 286 else None
+
+    final = wait_until(finished, timeout=600, interval=1, message=worker.log()[-3000:])
+    return final, seen

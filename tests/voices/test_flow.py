@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from billing.pricing import cloning_fee_micros
 from billing.selectors import balance_for
-from tests.conftest import start_worker, wait_until
-from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES, STRANGER
+from tests.conftest import start_worker
+from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES, STRANGER, poll_clone_page
 from voices.audit import Event, audit_chain_verify
 from voices.cloning.errors import CloningCancelled, CloningError
 from voices.exceptions import ConsentAwaitingReview
@@ -102,17 +102,7 @@ def test_it_clones_a_consented_voice_end_to_end(client, alice, funded, speech, s
         # The request came back before the clone ran; the fee is charged when it starts.
         assert voice.status == Voice.Status.PROCESSING and voice.tier == Voice.Tier.INSTANT
         assert balance_for(user=alice) == before - 500_000
-        page = client.get(reverse("voices:detail", args=[voice.public_id])).content.decode()
-        assert "<progress" in page and "every 1s" in page
-        progress_url = reverse("voices:progress", args=[voice.public_id])
-        seen = []
-
-        def finished():
-            response = client.get(progress_url, HTTP_HX_REQUEST="true")
-            seen.append(response.status_code)
-            return response if response.status_code == 286 else None
-
-        final = wait_until(finished, timeout=600, interval=1, message=worker.log()[-3000:])
+        final, seen = poll_clone_page(client, voice, worker)
     finally:
         worker.stop()
     voice.refresh_from_db()

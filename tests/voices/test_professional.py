@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from billing.selectors import balance_for
-from tests.conftest import start_worker, wait_until
+from tests.conftest import start_worker
+from tests.voices.conftest import poll_clone_page
 from voices.models import Sample, Voice
 from voices.storage import file_save, sha256_hex
 
@@ -42,17 +43,7 @@ def test_it_clones_in_the_background_with_live_progress(
         url = reverse("voices:clone_tier", args=[voice.public_id])
         response = client.post(url, {"tier": "professional"})
         assert response.status_code == 302
-        page = client.get(reverse("voices:detail", args=[voice.public_id])).content.decode()
-        assert "<progress" in page and "every 1s" in page
-        progress_url = reverse("voices:progress", args=[voice.public_id])
-        seen = []
-
-        def finished():
-            response = client.get(progress_url, HTTP_HX_REQUEST="true")
-            seen.append(response.status_code)
-            return response if response.status_code == 286 else None
-
-        final = wait_until(finished, timeout=600, interval=1, message=worker.log()[-3000:])
+        final, seen = poll_clone_page(client, voice, worker)
     finally:
         worker.stop()
     voice.refresh_from_db()
