@@ -54,9 +54,7 @@ class BoundedTask(DjangoTask):
     def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
         """Queue the task once the transaction commits, without failing the request if the
         broker is down: the row is committed, and the reconcilers send its task again."""
-        from django.db import transaction
-
-        transaction.on_commit(functools.partial(self._send_committed, args, kwargs))
+        self.apply_async_on_commit(args, kwargs)
 
     def apply_async_on_commit(
         self, args: tuple = (), kwargs: dict | None = None, **options: Any
@@ -75,7 +73,7 @@ class BoundedTask(DjangoTask):
             else:
                 self.delay(*args, **kwargs)
         except (KombuOperationalError, OSError) as e:
-            logger.error("could not queue %s%r (%s); the reconciler will send it again",
+            logger.error("could not queue %s%r (%s); its reconciler will pick the row up",
                          self.name, args, e)  # fmt: skip
 
 

@@ -50,4 +50,4 @@ def test_it_keeps_the_row_when_the_broker_is_down(monkeypatch, caplog):
     monkeypatch.setattr(canary_complete, "delay", broker_down)
     canary = canary_send()  # commits, then fails to queue: no exception reaches the caller
     assert Canary.objects.filter(pk=canary.pk).exists()
-    assert "the reconciler will send it again" in caplog.text
+    assert "its reconciler will pick the row up" in caplog.text
