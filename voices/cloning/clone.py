@@ -401,6 +401,8 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     steps = max(1, int((budget - instant_stage - final_stage) // per_step))
     x = np.zeros(scorer.basis.size)
     history: list[float] = []
+    # Scored now, while the instant search's render of the start is still in the cache.
+    start.score = scorer.objective(start, BANK_TEXTS)[0]
 
     def at(coords: np.ndarray) -> _Candidate:
         return _Candidate(start.timbre, start.prosody, offset=coords)
@@ -430,7 +432,6 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     _check_cancel(should_cancel)
     walked = at(x)
     walked.score = scorer.objective(walked, BANK_TEXTS)[0]
-    start.score = scorer.objective(start, BANK_TEXTS)[0]
     return (walked if walked.score > start.score else start), history
 
 
