@@ -34,6 +34,9 @@ class KokoroModel:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        # Every chunk length is a new input shape, so a cached memory plan is rarely reused,
+        # while planning one block per shape kept ~50 MB more resident at no gain in speed.
+        options.enable_mem_pattern = False
         # Busy-waiting workers steal CPU from the web process and other jobs on small boxes.
         options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
         try:
