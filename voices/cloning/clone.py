@@ -33,7 +33,7 @@ from .render import PROSODY, STYLE_SHAPE, TIMBRE, Renderer, blend, get_renderer
 from .texts import BANK_TEXTS, SCORING_TEXTS
 
 Tier = Literal["instant", "professional"]
-METHOD_VERSION = "gated-stock-blend+f0-prosody+pc-walk-ltas/3"
+METHOD_VERSION = "gated-stock-blend+f0-prosody+pc-walk-ltas-avg/4"
 OPTIMISED_ENCODER = "campplus"  # Resemblyzer is kept as the independent judge
 INSTANT_BUDGET_SECONDS = 18.0
 PROFESSIONAL_BUDGET_SECONDS = 540.0
@@ -390,16 +390,21 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     Each step probes ``_WALK_PAIRS`` random directions both ways on one sentence (a different
     one each step) and moves a fixed distance along the estimated gradient: antithetic pairs
     cancel most of what the sentence itself contributes, so steps follow the voice. The walk
-    ends with the start and the end compared on the bank texts, so it can only improve.
+    ends by comparing the start, the end and the mean position over the second half of the walk
+    on the bank texts, so it can only improve by its own measure.
     """
     rng = np.random.default_rng(seed)
     # Planned from fixed cost estimates, never from measured time, so a seed and a budget
     # always give the same voice; the wall-clock cap below is only a safety net.
     instant_stage = (_INSTANT_CANDIDATES + 1) * 2 * _SECONDS_PER_RENDER + 3.0
     per_step = 2 * _WALK_PAIRS * _SECONDS_PER_RENDER
-    final_stage = 2 * 2 * _SECONDS_PER_RENDER
+    final_stage = 3 * 2 * _SECONDS_PER_RENDER
     steps = max(1, int((budget - instant_stage - final_stage) // per_step))
     x = np.zeros(scorer.basis.size)
+    # With a fixed step the walk ends wherever the last noisy gradient sent it; the mean of the
+    # later positions averages that noise out (Polyak averaging) and is one more finalist.
+    settle_from = steps // 2
+    total, counted = np.zeros_like(x), 0
     history: list[float] = []
     # Scored now, while the instant search's render of the start is still in the cache.
     start.score = scorer.objective(start, BANK_TEXTS)[0]
@@ -426,13 +431,19 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
         norm = float(np.linalg.norm(gradient))
         if norm > 0:
             x = np.clip(x + _WALK_STEP * gradient / norm, -_WALK_MAX_COORD, _WALK_MAX_COORD)
+        if step >= settle_from:
+            total, counted = total + x, counted + 1
         history.append(round(float(np.mean(similarities)), 4))
         if progress:
             progress(10.0 + 85.0 * (step + 1) / steps, history[-1])
     _check_cancel(should_cancel)
-    walked = at(x)
-    walked.score = scorer.objective(walked, BANK_TEXTS)[0]
-    return (walked if walked.score > start.score else start), history
+    finalists = [start, at(x)]
+    if counted > 1:
+        finalists.append(at(total / counted))
+    for cand in finalists[1:]:
+        _check_cancel(should_cancel)
+        cand.score = scorer.objective(cand, BANK_TEXTS)[0]
+    return max(finalists, key=lambda c: c.score), history
 
 
 def _final_scores(scorer, best, baseline, tier) -> dict[str, float]:
