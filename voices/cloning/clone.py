@@ -5,7 +5,9 @@ the style and one for the prosody half, so every one of the 510 rows stays a mix
 
 - instant: compare the reference embedding with the cached stock-voice embeddings, build a few
   candidates (similarity-weighted blends of same-gender voices, a pitch-matched prosody half),
-  render each on two texts and keep the one whose speech the encoder finds closest.
+  render each on two texts, then take one step from the best of them through the step map (a
+  linear map from walk coordinates to embedding change, fitted on renders) and keep whichever
+  the encoder finds closest.
 - professional: start from the instant voice and walk away from it in the space the stock voices
   span (their principal components, so every row keeps the shape of real rows, extrapolation
   allowed), estimating the uphill direction from antithetic pairs of renders (render, embed,
@@ -25,15 +27,16 @@ import numpy as np
 
 from .analysis import INSTANT_MIN_SECONDS, PROFESSIONAL_MIN_SECONDS, load_reference, snr_db
 from .audio import Sample
-from .bank import StockBank, load_bank
+from .bank import BANK_VERSION, StockBank, load_bank
 from .encoders import ENCODER_NAMES, ENCODER_VERSIONS, embed16, normalise
 from .errors import CloningCancelled, NotEnoughSpeech
 from .features import SAMPLE_RATE, mel_power_spectrogram
 from .render import PROSODY, STYLE_SHAPE, TIMBRE, Renderer, blend, get_renderer
+from .stepmap import load_step_map, map_key, solve_step
 from .texts import BANK_TEXTS, SCORING_TEXTS
 
 Tier = Literal["instant", "professional"]
-METHOD_VERSION = "gated-stock-blend+f0-prosody+pc-walk-ltas-avg/4"
+METHOD_VERSION = "gated-stock-blend+f0-prosody+step-map+pc-walk-ltas-avg/5"
 OPTIMISED_ENCODER = "campplus"  # Resemblyzer is kept as the independent judge
 INSTANT_BUDGET_SECONDS = 18.0
 PROFESSIONAL_BUDGET_SECONDS = 540.0
@@ -48,6 +51,10 @@ _WALK_SIGMA = 0.4
 _WALK_STEP = 0.4
 # Further than this many stock-voice spreads from the start the voice stops sounding natural.
 _WALK_MAX_COORD = 3.0
+# The instant tier's mapped step: damping relative to the map's mean gain (larger = shorter,
+# safer steps), and the longest step in stock-voice spreads.
+_MAP_DAMPING = 0.5
+_MAP_MAX_STEP = 2.0
 # Similarity units per dB of long-term-spectrum distance: 1 dB closer is worth 0.1 of CAM++
 # cosine. Renders sit 4-5 dB from real recordings, so the term is as strong as the encoder's;
 # on the shared recordings this weight moved the independent judge up along with CAM++.
@@ -117,6 +124,14 @@ class _Scorer:
         if self._basis is None:
             self._basis = _Basis.of(self.bank.styles, _WALK_COMPONENTS)
         return self._basis
+
+    def step_map(self) -> np.ndarray | None:
+        """The shipped coordinates-to-embedding map, if it was fitted for these voices."""
+        key = map_key(f"{BANK_VERSION}-{self.renderer.identity()}", self.basis.size)
+        return load_step_map(key)
+
+    def embedding(self, cand: _Candidate, texts: Sequence[str]) -> np.ndarray:
+        return normalise(embed16(self.audio(cand, texts), OPTIMISED_ENCODER))
 
     def style(self, cand: _Candidate) -> np.ndarray:
         mix = blend(self.bank.styles, cand.timbre, cand.prosody)
@@ -366,7 +381,8 @@ def clone(
 def _instant_search(
     scorer, baseline, should_cancel, progress, tier, deadline
 ) -> tuple[_Candidate, list]:
-    """Score the closed-form candidates on the bank texts; the baseline's score is cached."""
+    """Score the closed-form candidates on the bank texts, then (instant tier) one step from the
+    best of them through the step map; the baseline's score is cached."""
     best = baseline
     candidates = _instant_candidates(scorer.bank, scorer.target)
     per_candidate = 2 * _SECONDS_PER_RENDER * 1.2
@@ -380,8 +396,38 @@ def _instant_search(
             best = cand
         if progress:
             share = 100.0 if tier == "instant" else 10.0
-            progress(share * (i + 1) / (len(candidates) + 1), best.score)
+            progress(share * (i + 1) / (len(candidates) + 2), best.score)
+    _check_cancel(should_cancel)
+    # Only the instant tier takes the mapped step: the walk finds its own directions, and
+    # whether it does better from the mapped point has not been measured yet.
+    # The winner's renders are cached, so the final scoring needs only the embeddings: one
+    # render pair's worth of time is enough for this last candidate.
+    if tier == "instant" and (not deadline or time.monotonic() + per_candidate < deadline):
+        mapped = _mapped_candidate(scorer, best)
+        if mapped is not None:
+            mapped.score = scorer.score(mapped, BANK_TEXTS)
+            if mapped.score > best.score:
+                best = mapped
     return best, [best.score]
+
+
+def _mapped_candidate(scorer: _Scorer, best: _Candidate) -> _Candidate | None:
+    """One step from ``best`` towards the reference, chosen through the step map."""
+    jacobian = scorer.step_map()
+    if jacobian is None:
+        return None
+    # The baseline is a stock voice: its speech on the bank texts is already embedded.
+    stock = np.flatnonzero(best.timbre == 1.0)
+    if best.offset is None and len(stock) == 1 and np.array_equal(best.timbre, best.prosody):
+        current = scorer.bank.embeddings[OPTIMISED_ENCODER][stock[0]]
+    else:
+        current = scorer.embedding(best, BANK_TEXTS)
+    gap = scorer.target.embeddings[OPTIMISED_ENCODER] - current
+    gain = float(np.trace(jacobian.T @ jacobian)) / jacobian.shape[1]
+    x = solve_step(jacobian, gap, damping=_MAP_DAMPING * gain, max_norm=_MAP_MAX_STEP)
+    start = np.zeros(scorer.basis.size) if best.offset is None else best.offset
+    offset = np.clip(start + x, -_WALK_MAX_COORD, _WALK_MAX_COORD)
+    return _Candidate(best.timbre, best.prosody, offset=offset)
 
 
 def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_limit):
@@ -400,7 +446,7 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     per_step = 2 * _WALK_PAIRS * _SECONDS_PER_RENDER
     final_stage = 3 * 2 * _SECONDS_PER_RENDER
     steps = max(1, int((budget - instant_stage - final_stage) // per_step))
-    x = np.zeros(scorer.basis.size)
+    x = np.zeros(scorer.basis.size) if start.offset is None else start.offset.copy()
     # With a fixed step the walk ends wherever the last noisy gradient sent it; the mean of the
     # later positions averages that noise out (Polyak averaging) and is one more finalist.
     settle_from = steps // 2
