@@ -381,8 +381,8 @@ def clone(
 def _instant_search(
     scorer, baseline, should_cancel, progress, tier, deadline
 ) -> tuple[_Candidate, list]:
-    """Score the closed-form candidates on the bank texts, then (instant tier) one step from the
-    best of them through the step map; the baseline's score is cached."""
+    """Score the closed-form candidates on the bank texts, then one step from the best of them
+    through the step map; the baseline's score is cached."""
     best = baseline
     candidates = _instant_candidates(scorer.bank, scorer.target)
     per_candidate = 2 * _SECONDS_PER_RENDER * 1.2
@@ -398,11 +398,10 @@ def _instant_search(
             share = 100.0 if tier == "instant" else 10.0
             progress(share * (i + 1) / (len(candidates) + 2), best.score)
     _check_cancel(should_cancel)
-    # Only the instant tier takes the mapped step: the walk finds its own directions, and
-    # whether it does better from the mapped point has not been measured yet.
     # The winner's renders are cached, so the final scoring needs only the embeddings: one
-    # render pair's worth of time is enough for this last candidate.
-    if tier == "instant" and (not deadline or time.monotonic() + per_candidate < deadline):
+    # render pair's worth of time is enough for this last candidate. The professional walk
+    # starts from it too when it wins.
+    if not deadline or time.monotonic() + per_candidate < deadline:
         mapped = _mapped_candidate(scorer, best)
         if mapped is not None:
             mapped.score = scorer.score(mapped, BANK_TEXTS)
