@@ -51,8 +51,8 @@ _WALK_SIGMA = 0.4
 _WALK_STEP = 0.4
 # Further than this many stock-voice spreads from the start the voice stops sounding natural.
 _WALK_MAX_COORD = 3.0
-# The instant tier's mapped step: damping relative to the map's mean gain (larger = shorter,
-# safer steps), and the longest step in stock-voice spreads.
+# The mapped step after the closed-form candidates (both tiers): damping relative to the map's
+# mean gain (larger = shorter, safer steps), and the longest step in stock-voice spreads.
 _MAP_DAMPING = 0.5
 _MAP_MAX_STEP = 2.0
 # Similarity units per dB of long-term-spectrum distance: 1 dB closer is worth 0.1 of CAM++
