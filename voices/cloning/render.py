@@ -24,6 +24,7 @@ class Renderer:
     def __init__(self, engine) -> None:
         self.engine = engine
         self._lock = threading.Lock()
+        self._identity: str | None = None
         from synthesis.engine import SAMPLE_RATE as ENGINE_RATE
 
         self.engine_rate = ENGINE_RATE
@@ -42,12 +43,18 @@ class Renderer:
         return resample(np.asarray(audio, np.float32), self.engine_rate, SAMPLE_RATE)
 
     def identity(self) -> str:
-        """Hash of the stock voices: cached render statistics are only valid for these."""
-        digest = hashlib.sha256()
-        for vid, style in sorted(self.stock_voices().items()):
-            digest.update(vid.encode())
-            digest.update(style.tobytes())
-        return digest.hexdigest()[:16]
+        """Hash of the stock voices: cached render statistics are only valid for these.
+
+        Computed once per renderer: the engine's voices do not change while it runs, and the
+        bank, its render cache and the step map all ask for it on every clone.
+        """
+        if self._identity is None:
+            digest = hashlib.sha256()
+            for vid, style in sorted(self.stock_voices().items()):
+                digest.update(vid.encode())
+                digest.update(style.tobytes())
+            self._identity = digest.hexdigest()[:16]
+        return self._identity
 
 
 @cache
