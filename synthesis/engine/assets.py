@@ -187,10 +187,28 @@ def install_voices(report: Report) -> None:
     report(f"voices: {len(voices)} voices installed and verified at {dest}")
 
 
+def prepare_graph(report: Report) -> None:
+    """Derive the rewritten graph now, so the first synthesis does not wait for it."""
+    from . import fastgraph
+
+    src = config.model_path()
+    graph = fastgraph.graph_to_load(
+        src, derived_dir=config.derived_dir(), mode=config.int8_rewrite()
+    )
+    if graph == src:
+        report(
+            f"model: original graph in use (SPEEKO_ENGINE_INT8_REWRITE={config.int8_rewrite()},"
+            f" CPU has VNNI: {fastgraph.cpu_has_vnni()})"
+        )
+    else:
+        report(f"model: int8 kernels rewritten into {graph}")
+
+
 def install(report: Report = print) -> None:
     """Make sure both assets are present and verified; safe to run any number of times."""
     install_model(report)
     install_voices(report)
+    prepare_graph(report)
 
 
 def _require_override(path: Path, variable: str) -> None:

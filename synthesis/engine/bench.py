@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import config
+from . import config, fastgraph
 from .audio import SAMPLE_RATE
 from .engine import Engine
+from .g2p import vocab
+from .model import KokoroModel
 from .normalize import normalize_english
 
 LONG_TEXT = (
@@ -153,6 +155,42 @@ def bench_first_chunk(engine: Engine, *, voice: str, repeats: int = 3) -> dict[s
     return {"long_s": first_chunk_s(LONG_TEXT), "short_s": first_chunk_s(SHORT_TEXT)}
 
 
+def bench_same_audio(engine: Engine, *, voice: str) -> dict[str, object]:
+    """Run the long text's chunks through the original and the loaded graph, sample by sample.
+
+    The speed comparison is only fair if the rewritten graph speaks exactly as the file
+    kokoro-onnx loads, so this prints the largest difference instead of assuming it.
+    """
+    original = config.model_path()
+    loaded = fastgraph.graph_to_load(
+        original, derived_dir=config.derived_dir(), mode=config.int8_rewrite()
+    )
+    if loaded == original:
+        return {"graph": original.name, "rewritten": False}
+    threads = config.engine_threads()
+    a, b = KokoroModel(original, threads=threads), KokoroModel(loaded, threads=threads)
+    style_table = engine.resolve_voice(voice)
+    table = vocab()
+    worst, samples, chunks = 0.0, 0, 0
+    for phonemes in engine.phonemize(LONG_TEXT)[:6]:
+        tokens = [table[p] for p in phonemes if p in table]
+        style = style_table[len(tokens) - 1]
+        x, y = a.infer(tokens, style, 1.0), b.infer(tokens, style, 1.0)
+        if x.shape != y.shape:
+            return {"graph": loaded.name, "rewritten": True, "same_length": False}
+        worst = max(worst, float(np.max(np.abs(x - y))))
+        samples += len(x)
+        chunks += 1
+    return {
+        "graph": loaded.name,
+        "rewritten": True,
+        "same_length": True,
+        "max_abs_diff": worst,
+        "samples": samples,
+        "chunks": chunks,
+    }
+
+
 def peak_rss_child(voice: str) -> None:
     """Runs in a fresh process: create the engine, speak the long text, report peak RSS."""
     engine = Engine()
@@ -261,7 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m synthesis.engine.bench")
     parser.add_argument("--voice", default="af_heart")
     parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["speed", "ttfc", "rss", "wer"])
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["same", "speed", "ttfc", "rss", "wer"]
+    )
     parser.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.rss_child:
@@ -270,6 +310,18 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = Engine()
     print(f"engine threads: {config.engine_threads()}, model: {config.model_path().name}")
+    if "same" not in args.skip:
+        same = bench_same_audio(engine, voice=args.voice)
+        if not same["rewritten"]:
+            print(f"graph: the original {same['graph']} (int8 rewrite not in use)")
+        elif not same["same_length"]:
+            print(f"graph: {same['graph']} gives audio of a different length: NOT the same audio")
+        else:
+            print(
+                f"graph: {same['graph']} (int8 rewrite, see synthesis/engine/fastgraph.py); "
+                f"vs the original on {same['chunks']} chunks ({same['samples']} samples): "
+                f"max |difference| {same['max_abs_diff']:.3g}"
+            )
     if "speed" not in args.skip:
         s = bench_speed(engine, rounds=args.rounds, voice=args.voice)
         print(

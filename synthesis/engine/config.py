@@ -33,6 +33,16 @@ def voices_path() -> Path:
     return Path(override) if override else models_dir() / VOICES_FILENAME
 
 
+def derived_dir() -> Path:
+    """Files computed from the assets (the rewritten graph); safe to delete."""
+    return data_dir() / "derived"
+
+
+def int8_rewrite() -> str:
+    """SPEEKO_ENGINE_INT8_REWRITE: auto (on CPUs with VNNI), on, or off. See fastgraph."""
+    return os.environ.get("SPEEKO_ENGINE_INT8_REWRITE", "auto").strip().lower() or "auto"
+
+
 def engine_threads() -> int:
     return _positive_int("SPEEKO_ENGINE_THREADS", default=os.cpu_count() or 1)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import config
+from . import config, fastgraph
 from .audio import SAMPLE_RATE, finish_chunk, with_gain
 from .chunking import (
     FIRST_TARGET_TOKENS,
@@ -198,8 +198,13 @@ class Engine:
             if self._model is None or self._model_pid != os.getpid():
                 threads = self._threads or config.engine_threads()
                 workers = min(threads, config.parallel_chunks())
-                model = KokoroModel(
+                graph = fastgraph.graph_to_load(
                     self._model_path or config.model_path(),
+                    derived_dir=config.derived_dir(),
+                    mode=config.int8_rewrite(),
+                )
+                model = KokoroModel(
+                    graph,
                     threads=max(1, threads // workers),
                     spin=config.spin(),
                 )
