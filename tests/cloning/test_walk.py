@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from voices.cloning.clone import _Candidate, _walk
+from voices.cloning.clone import PROFESSIONAL_TIME_LIMIT_SECONDS, _Candidate, _time_limit, _walk
 from voices.cloning.texts import BANK_TEXTS
 
 DIMS = 32
@@ -81,3 +81,19 @@ def test_walk_is_deterministic_for_a_seed():
     assert history_a == history_b
     assert np.array_equal(a.offset, b.offset)
     assert not np.array_equal(a.offset, c.offset)
+
+
+def test_only_the_shipped_professional_plan_gets_the_default_time_limit():
+    assert _time_limit("professional", None, None) == PROFESSIONAL_TIME_LIMIT_SECONDS
+    assert PROFESSIONAL_TIME_LIMIT_SECONDS + 40 <= 600  # room for the final comparison
+    assert _time_limit("professional", 900.0, None) is None  # the caller chose its time
+    assert _time_limit("professional", None, 30.0) == 30.0
+    assert _time_limit("instant", None, None) is None
+
+
+def test_the_walk_stops_stepping_at_the_time_limit():
+    scorer = QuadraticScorer(np.full(DIMS, 0.5), noise=0.5)
+    # Started "long ago": the limit is already past, so only the first step's check runs.
+    _, history = _walk(scorer, _start(), 0, 540.0, -1e9, None, None, 10.0)
+    assert history == []
+    assert len(scorer.finalists) == 2  # start and end; no average without steps
