@@ -81,6 +81,16 @@ class Process:
         if self.alive():
             os.killpg(self.popen.pid, signal.SIGKILL)
         self.popen.wait(timeout=30)
+        # The master is reaped first; its workers (same group) can still hold the listening
+        # socket for a moment, and a server started on the port meanwhile may share it with
+        # them, so a client's connection lands on a dying socket and is reset.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.popen.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
 
     def stop(self, timeout: float = 30) -> None:
         if self.alive():
