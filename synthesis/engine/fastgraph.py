@@ -152,7 +152,6 @@ class _Graph:
         for node in self.graph.node:
             for name in node.input:
                 self.consumers.setdefault(name, []).append(node)
-        self.producers = {out: node for node in self.graph.node for out in node.output}
         self.replaced: dict[int, list] = {}  # id(node) -> nodes in its place
         self.new_inits: list = []
         self._names = 0
