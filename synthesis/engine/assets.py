@@ -192,9 +192,7 @@ def prepare_graph(report: Report) -> None:
     from . import fastgraph
 
     src = config.model_path()
-    graph = fastgraph.graph_to_load(
-        src, derived_dir=config.derived_dir(), mode=config.int8_rewrite()
-    )
+    graph = fastgraph.configured_graph(src)
     if graph == src:
         report(
             f"model: original graph in use (SPEEKO_ENGINE_INT8_REWRITE={config.int8_rewrite()},"

@@ -20,8 +20,7 @@ import numpy as np
 
 from . import config, fastgraph
 from .audio import SAMPLE_RATE
-from .engine import Engine
-from .g2p import vocab
+from .engine import Engine, model_inputs
 from .model import KokoroModel
 from .normalize import normalize_english
 
@@ -162,19 +161,15 @@ def bench_same_audio(engine: Engine, *, voice: str) -> dict[str, object]:
     kokoro-onnx loads, so this prints the largest difference instead of assuming it.
     """
     original = config.model_path()
-    loaded = fastgraph.graph_to_load(
-        original, derived_dir=config.derived_dir(), mode=config.int8_rewrite()
-    )
+    loaded = fastgraph.configured_graph(original)
     if loaded == original:
         return {"graph": original.name, "rewritten": False}
     threads = config.engine_threads()
     a, b = KokoroModel(original, threads=threads), KokoroModel(loaded, threads=threads)
-    style_table = engine.resolve_voice(voice)
-    table = vocab()
+    styles = engine.resolve_voice(voice)
     worst, samples, chunks = 0.0, 0, 0
     for phonemes in engine.phonemize(LONG_TEXT)[:6]:
-        tokens = [table[p] for p in phonemes if p in table]
-        style = style_table[len(tokens) - 1]
+        tokens, style = model_inputs(phonemes, styles)
         x, y = a.infer(tokens, style, 1.0), b.infer(tokens, style, 1.0)
         if x.shape != y.shape:
             return {"graph": loaded.name, "rewritten": True, "same_length": False}

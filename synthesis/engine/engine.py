@@ -198,13 +198,8 @@ class Engine:
             if self._model is None or self._model_pid != os.getpid():
                 threads = self._threads or config.engine_threads()
                 workers = min(threads, config.parallel_chunks())
-                graph = fastgraph.graph_to_load(
-                    self._model_path or config.model_path(),
-                    derived_dir=config.derived_dir(),
-                    mode=config.int8_rewrite(),
-                )
                 model = KokoroModel(
-                    graph,
+                    fastgraph.configured_graph(self._model_path or config.model_path()),
                     threads=max(1, threads // workers),
                     spin=config.spin(),
                 )
@@ -218,10 +213,15 @@ class Engine:
 def _infer(model: KokoroModel, chunk: Chunk) -> np.ndarray | None:
     if not _speakable(chunk.phonemes):
         return None
-    table = vocab()
-    tokens = [table[p] for p in chunk.phonemes if p in table]
-    style = chunk.style[min(len(tokens), len(chunk.style)) - 1]
+    tokens, style = model_inputs(chunk.phonemes, chunk.style)
     return model.infer(tokens, style, chunk.speed)
+
+
+def model_inputs(phonemes: str, styles: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """Token ids for ``phonemes`` and the voice's style row for that many tokens."""
+    table = vocab()
+    tokens = [table[p] for p in phonemes if p in table]
+    return tokens, styles[min(len(tokens), len(styles)) - 1]
 
 
 def _in_order(

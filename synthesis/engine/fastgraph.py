@@ -65,6 +65,13 @@ def derived_path(src: Path, derived_dir: Path) -> Path:
     return derived_dir / f"{src.stem}.{REWRITE_VERSION}.{sha256_file(src)[:16]}.onnx"
 
 
+def configured_graph(src: Path) -> Path:
+    """``graph_to_load`` with the operator's settings (data folder, SPEEKO_ENGINE_INT8_REWRITE)."""
+    from . import config
+
+    return graph_to_load(src, derived_dir=config.derived_dir(), mode=config.int8_rewrite())
+
+
 def graph_to_load(src: Path, *, derived_dir: Path, mode: str) -> Path:
     """The file the engine should load for ``src``: its rewrite when that applies.
 

@@ -9,7 +9,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from synthesis.engine import config, fastgraph
-from synthesis.engine.g2p import vocab
+from synthesis.engine.engine import model_inputs
 from synthesis.engine.model import KokoroModel
 
 SENTENCE = "On the 3rd of May, Dr. Okafor paid $1,250 for 14 crates of apples."
@@ -142,10 +142,7 @@ def test_the_rewritten_kokoro_speaks_exactly_as_the_original(engine):
     assert rewritten != src
     kinds = [n.op_type for n in onnx.load(str(rewritten), load_external_data=False).graph.node]
     assert kinds.count("ConvInteger") == 4  # the strided ones; 83 were unfolded
-    table = vocab()
-    phonemes = engine.phonemize(SENTENCE)[0]
-    tokens = [table[p] for p in phonemes if p in table]
-    style = engine.resolve_voice("af_heart")[len(tokens) - 1]
+    tokens, style = model_inputs(engine.phonemize(SENTENCE)[0], engine.resolve_voice("af_heart"))
     a = KokoroModel(src, threads=2).infer(tokens, style, 1.0)
     b = KokoroModel(rewritten, threads=2).infer(tokens, style, 1.0)
     assert len(a) > 24_000
