@@ -15,11 +15,19 @@ from synthesis.engine.model import KokoroModel
 SENTENCE = "On the 3rd of May, Dr. Okafor paid $1,250 for 14 crates of apples."
 
 
+# Without VNNI onnxruntime multiplies uint8 by int8 with an instruction that adds pairs of
+# products in 16 bits and saturates, so full-range weights can overflow there (which is why
+# the engine uses the rewrite only on VNNI CPUs). Weights below 128 cannot overflow on any
+# CPU, so there the tests still check the rewrite's own arithmetic: quantisation, zero
+# points and the unfolding.
+WEIGHT_CEILING = 256 if fastgraph.cpu_has_vnni() else 128
+
+
 def _conv_graph(kernel: int, dilation: int, channels: int = 6, out: int = 5) -> onnx.ModelProto:
     """The export's pattern: DynamicQuantizeLinear -> ConvInteger -> Cast -> Mul by scales."""
     rng = np.random.default_rng(kernel * 10 + dilation)
     pad = dilation * (kernel - 1) // 2
-    weights = rng.integers(0, 256, (out, channels, kernel), dtype=np.uint8)
+    weights = rng.integers(0, WEIGHT_CEILING, (out, channels, kernel), dtype=np.uint8)
     nodes = [
         helper.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"]),
         helper.make_node(
