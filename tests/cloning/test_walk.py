@@ -1,5 +1,6 @@
 """The professional walk's logic, against a stand-in scorer with a known optimum (no model)."""
 
+import importlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,3 +98,23 @@ def test_the_walk_stops_stepping_at_the_time_limit():
     _, history = _walk(scorer, _start(), 0, 540.0, -1e9, None, None, 10.0)
     assert history == []
     assert len(scorer.finalists) == 2  # start and end; no average without steps
+
+
+def test_a_walk_cut_short_by_the_time_limit_still_averages_its_late_positions(monkeypatch):
+    clock = [0.0]
+
+    class SlowScorer(QuadraticScorer):
+        def objective(self, cand, texts):
+            clock[0] += 1.0  # every render costs a "second" of the fake clock
+            return super().objective(cand, texts)
+
+    # voices.cloning exports a function named clone, which hides the module of that name.
+    clone_module = importlib.import_module("voices.cloning.clone")
+    monkeypatch.setattr(clone_module.time, "monotonic", lambda: clock[0])
+    scorer = SlowScorer(np.full(DIMS, 0.3), noise=5.0)
+    _, history = _walk(scorer, _start(), 0, 540.0, 0.0, None, None, 40.0)
+
+    planned = len(_run(QuadraticScorer(np.full(DIMS, 0.3), noise=5.0))[1])
+    assert 2 < len(history) < planned
+    # Start, end and the mean of the second half of the steps that were taken.
+    assert len(scorer.finalists) == 3

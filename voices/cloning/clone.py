@@ -468,8 +468,7 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     x = np.zeros(scorer.basis.size) if start.offset is None else start.offset.copy()
     # With a fixed step the walk ends wherever the last noisy gradient sent it; the mean of the
     # later positions averages that noise out (Polyak averaging) and is one more finalist.
-    settle_from = steps // 2
-    total, counted = np.zeros_like(x), 0
+    positions: list[np.ndarray] = []
     history: list[float] = []
     # Scored now, while the instant search's render of the start is still in the cache.
     start.score = scorer.objective(start, BANK_TEXTS)[0]
@@ -496,15 +495,20 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
         norm = float(np.linalg.norm(gradient))
         if norm > 0:
             x = np.clip(x + _WALK_STEP * gradient / norm, -_WALK_MAX_COORD, _WALK_MAX_COORD)
-        if step >= settle_from:
-            total, counted = total + x, counted + 1
+        positions.append(x)
         history.append(round(float(np.mean(similarities)), 4))
         if progress:
             progress(10.0 + 85.0 * (step + 1) / steps, history[-1])
     _check_cancel(should_cancel)
     finalists = [start, at(x)]
-    if counted > 1:
-        finalists.append(at(total / counted))
+    # The second half of the steps actually taken: a walk cut short by the time limit on a
+    # slow machine still gets its average.
+    late = positions[len(positions) // 2 :]
+    if len(late) > 1:
+        total = np.zeros_like(x)
+        for position in late:
+            total = total + position
+        finalists.append(at(total / len(late)))
     for cand in finalists[1:]:
         _check_cancel(should_cancel)
         cand.score = scorer.objective(cand, BANK_TEXTS)[0]
