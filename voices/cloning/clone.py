@@ -401,7 +401,11 @@ def _instant_search(
         # Keep time for the final scoring render of the winner.
         if deadline and i > 0 and time.monotonic() + 2 * per_candidate > deadline:
             break
+        began = time.monotonic()
         cand.score = scorer.score(cand, BANK_TEXTS)
+        # On a machine slower than the estimate, what a candidate really took decides what
+        # still fits; otherwise the last candidate or the mapped step runs past the deadline.
+        per_candidate = max(per_candidate, time.monotonic() - began)
         if cand.score > best.score:
             best = cand
         if progress:

@@ -1,0 +1,62 @@
+"""The instant search's time keeping, against a stand-in scorer on a fake clock (no model)."""
+
+import importlib
+
+import numpy as np
+import pytest
+
+from voices.cloning.clone import _Candidate, _instant_search
+
+# voices.cloning exports a function named clone, which hides the module of that name.
+clone_module = importlib.import_module("voices.cloning.clone")
+
+
+class SlowScorer:
+    """Each candidate costs ``seconds`` of the fake clock and scores a little higher."""
+
+    bank = target = None
+
+    def __init__(self, clock: list[float], seconds: float) -> None:
+        self.clock, self.seconds, self.scored = clock, seconds, 0
+
+    def score(self, cand, texts) -> float:
+        self.clock[0] += self.seconds
+        self.scored += 1
+        return 0.5 + 0.01 * self.scored
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr(clone_module.time, "monotonic", lambda: now[0])
+    candidates = [_Candidate(np.ones(2) / 2, np.ones(2) / 2) for _ in range(3)]
+    monkeypatch.setattr(clone_module, "_instant_candidates", lambda bank, target: candidates)
+    monkeypatch.setattr(
+        clone_module,
+        "_mapped_candidate",
+        lambda scorer, best: _Candidate(best.timbre, best.prosody, offset=np.zeros(2)),
+    )
+    return now
+
+
+def _search(scorer: SlowScorer, deadline: float) -> _Candidate:
+    baseline = _Candidate(np.array([1.0, 0.0]), np.array([1.0, 0.0]), 0.4)
+    best, _ = _instant_search(scorer, baseline, None, None, "instant", deadline)
+    return best
+
+
+def test_a_fast_machine_scores_every_candidate_and_the_mapped_step(clock):
+    scorer = SlowScorer(clock, seconds=2.0)
+    best = _search(scorer, deadline=18.0)
+    assert scorer.scored == 4
+    assert best.offset is not None  # the mapped step scored highest
+    assert clock[0] <= 18.0
+
+
+def test_a_slow_machine_plans_from_what_a_candidate_really_took(clock):
+    # Twice the planning estimate per candidate: with the estimate alone, the search would
+    # start a second candidate and then the mapped step, ending at 3 x 7 = 21 s.
+    scorer = SlowScorer(clock, seconds=7.0)
+    _search(scorer, deadline=18.0)
+    assert scorer.scored == 2
+    assert clock[0] <= 18.0
