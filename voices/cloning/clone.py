@@ -509,10 +509,7 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     # slow machine still gets its average.
     late = positions[len(positions) // 2 :]
     if len(late) > 1:
-        total = np.zeros_like(x)
-        for position in late:
-            total = total + position
-        finalists.append(at(total / len(late)))
+        finalists.append(at(sum(late, np.zeros_like(x)) / len(late)))
     for cand in finalists[1:]:
         _check_cancel(should_cancel)
         cand.score = scorer.objective(cand, BANK_TEXTS)[0]
