@@ -60,3 +60,25 @@ def test_a_slow_machine_plans_from_what_a_candidate_really_took(clock):
     _search(scorer, deadline=18.0)
     assert scorer.scored == 2
     assert clock[0] <= 18.0
+
+
+def test_the_walk_basis_is_computed_once_per_set_of_stock_voices(monkeypatch):
+    built = []
+    monkeypatch.setattr(clone_module, "_BASES", {})
+    monkeypatch.setattr(clone_module._Basis, "of", classmethod(lambda cls, s, k: built.append(1)))
+
+    class Renderer:
+        def __init__(self, identity: str) -> None:
+            self.identity = lambda: identity
+
+    class Bank:
+        styles = None
+
+    def basis_with(identity: str):
+        return clone_module._Scorer(Renderer(identity), Bank(), None).basis
+
+    basis_with("voices-a")
+    basis_with("voices-a")
+    assert len(built) == 1  # a second clone reuses it
+    basis_with("voices-b")
+    assert len(built) == 2  # other stock voices, other basis

@@ -117,6 +117,9 @@ class _Candidate:
     offset: np.ndarray | None = None  # walk coordinates from the blend, in _Basis units
 
 
+_BASES: dict[str, _Basis] = {}  # renderer identity (hash of the stock voices) -> basis
+
+
 class _Scorer:
     """Renders candidates and scores them against the reference; counts and times the work."""
 
@@ -129,7 +132,13 @@ class _Scorer:
     @property
     def basis(self) -> _Basis:
         if self._basis is None:
-            self._basis = _Basis.of(self.bank.styles, _WALK_COMPONENTS)
+            # Two SVDs of the stock voices (seconds on a slow CPU): once per set of voices,
+            # not once per clone, or the instant tier pays for them inside its 20 s.
+            key = self.renderer.identity()
+            if key not in _BASES:
+                _BASES.clear()
+                _BASES[key] = _Basis.of(self.bank.styles, _WALK_COMPONENTS)
+            self._basis = _BASES[key]
         return self._basis
 
     def step_map(self) -> np.ndarray | None:
