@@ -82,3 +82,33 @@ def test_the_walk_basis_is_computed_once_per_set_of_stock_voices(monkeypatch):
     assert len(built) == 1  # a second clone reuses it
     basis_with("voices-b")
     assert len(built) == 2  # other stock voices, other basis
+
+
+def test_a_candidates_speech_is_embedded_once_per_encoder(monkeypatch):
+    embedded = []
+
+    def fake_embed16(audio, encoder):
+        embedded.append(encoder)
+        return np.ones(4)
+
+    monkeypatch.setattr(clone_module, "embed16", fake_embed16)
+
+    class Renderer:
+        def render(self, text, style):
+            return np.zeros(160, np.float32)
+
+    class Bank:
+        styles = np.zeros((2, 510, 1, 256), np.float32)
+
+    class Target:
+        embeddings = {name: np.ones(4) / 2 for name in ("campplus", "resemblyzer")}
+
+    scorer = clone_module._Scorer(Renderer(), Bank(), Target())
+    cand = _Candidate(np.array([1.0, 0.0]), np.array([1.0, 0.0]))
+    texts = ("one", "two")
+    first = scorer.score(cand, texts)
+    scorer.embedding(cand, texts)  # the mapped step asks for it again
+    assert scorer.score(cand, texts) == first
+    assert embedded == ["campplus"]
+    scorer.score(cand, texts, "resemblyzer")
+    assert embedded == ["campplus", "resemblyzer"]

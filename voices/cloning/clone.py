@@ -120,6 +120,11 @@ class _Candidate:
 _BASES: dict[str, _Basis] = {}  # renderer identity (hash of the stock voices) -> basis
 
 
+def _render_key(cand: _Candidate, texts: Sequence[str]) -> bytes:
+    offset = b"" if cand.offset is None else cand.offset.tobytes()
+    return cand.timbre.tobytes() + cand.prosody.tobytes() + offset + "|".join(texts).encode()
+
+
 class _Scorer:
     """Renders candidates and scores them against the reference; counts and times the work."""
 
@@ -127,6 +132,7 @@ class _Scorer:
         self.renderer, self.bank, self.target = renderer, bank, target
         self.evaluations = 0
         self._cache: dict[bytes, np.ndarray] = {}
+        self._embeddings: dict[tuple[bytes, str], np.ndarray] = {}
         self._basis: _Basis | None = None
 
     @property
@@ -146,35 +152,41 @@ class _Scorer:
         key = map_key(f"{BANK_VERSION}-{self.renderer.identity()}", self.basis.size)
         return load_step_map(key)
 
-    def embedding(self, cand: _Candidate, texts: Sequence[str]) -> np.ndarray:
-        return normalise(embed16(self.audio(cand, texts), OPTIMISED_ENCODER))
+    def embedding(
+        self, cand: _Candidate, texts: Sequence[str], encoder: str = OPTIMISED_ENCODER
+    ) -> np.ndarray:
+        """The unit embedding of the candidate's speech, kept as long as the speech is cached:
+        scoring, the mapped step and the final scores all ask for the same one."""
+        key = (_render_key(cand, texts), encoder)
+        if key not in self._embeddings:
+            self._embeddings[key] = normalise(embed16(self.audio(cand, texts), encoder))
+        return self._embeddings[key]
 
     def style(self, cand: _Candidate) -> np.ndarray:
         mix = blend(self.bank.styles, cand.timbre, cand.prosody)
         return mix if cand.offset is None else self.basis.apply(mix, cand.offset)
 
     def audio(self, cand: _Candidate, texts: Sequence[str]) -> np.ndarray:
-        offset = b"" if cand.offset is None else cand.offset.tobytes()
-        key = cand.timbre.tobytes() + cand.prosody.tobytes() + offset + "|".join(texts).encode()
+        key = _render_key(cand, texts)
         if key not in self._cache:
             self.evaluations += 1
             style = self.style(cand)
             # Only the latest few renders are kept: the final scoring re-uses the winner's.
             if len(self._cache) > 8:
-                self._cache.pop(next(iter(self._cache)))
+                dropped = next(iter(self._cache))
+                self._cache.pop(dropped)
+                for encoder in ENCODER_NAMES:
+                    self._embeddings.pop((dropped, encoder), None)
             self._cache[key] = np.concatenate([self.renderer.render(t, style) for t in texts])
         return self._cache[key]
 
     def score(self, cand: _Candidate, texts: Sequence[str], encoder: str = OPTIMISED_ENCODER):
-        emb = normalise(embed16(self.audio(cand, texts), encoder))
-        return float(emb @ self.target.embeddings[encoder])
+        return float(self.embedding(cand, texts, encoder) @ self.target.embeddings[encoder])
 
     def objective(self, cand: _Candidate, texts: Sequence[str]) -> tuple[float, float]:
         """What the walk climbs, and the CAM++ similarity alone (reported as progress)."""
         audio = self.audio(cand, texts)
-        similarity = float(
-            normalise(embed16(audio, OPTIMISED_ENCODER)) @ self.target.embeddings[OPTIMISED_ENCODER]
-        )
+        similarity = self.score(cand, texts)
         distance = float(np.sqrt(np.mean((long_term_spectrum(audio) - self.target.ltas) ** 2)))
         return similarity - _LTAS_WEIGHT * distance, similarity
 
@@ -527,8 +539,4 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
 
 def _final_scores(scorer, best, baseline, tier) -> dict[str, float]:
     """Score on the bank texts with both encoders (the instant search already rendered them)."""
-    audio = scorer.audio(best, BANK_TEXTS)
-    return {
-        name: round(float(normalise(embed16(audio, name)) @ scorer.target.embeddings[name]), 4)
-        for name in ENCODER_NAMES
-    }
+    return {name: round(scorer.score(best, BANK_TEXTS, name), 4) for name in ENCODER_NAMES}
