@@ -14,7 +14,7 @@ import numpy as np
 from . import config, fastgraph
 from .audio import SAMPLE_RATE, finish_chunk, with_gain
 from .chunking import (
-    FIRST_TARGET_TOKENS,
+    ChunkPolicy,
     Piece,
     natural_pause,
     pack,
@@ -100,14 +100,16 @@ class Engine:
         speed: float = 1.0,
         lang: str | None = None,
         ssml: bool = False,
+        chunking: ChunkPolicy | None = None,
     ) -> Iterator[np.ndarray]:
         """Yield float32 mono chunks at 24 kHz as they are synthesised.
 
         Every input error (text, voice, language, speed, SSML) is raised here, before the
         first chunk is computed, so a caller can still answer with an error status.
+        ``chunking`` defaults to a short first chunk ramping up to the configured size.
         """
         runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml)
-        return self._render(self._chunks(runs))
+        return self._render(self._chunks(runs, chunking or streaming_policy()))
 
     def synthesize(
         self,
@@ -117,14 +119,25 @@ class Engine:
         speed: float = 1.0,
         lang: str | None = None,
         ssml: bool = False,
+        chunking: ChunkPolicy | None = None,
     ) -> np.ndarray:
-        chunks = list(self.stream(text, voice=voice, speed=speed, lang=lang, ssml=ssml))
+        chunks = list(
+            self.stream(text, voice=voice, speed=speed, lang=lang, ssml=ssml, chunking=chunking)
+        )
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
 
-    def phonemize(self, text: str, *, lang: str | None = None, ssml: bool = False) -> list[str]:
+    def phonemize(
+        self,
+        text: str,
+        *,
+        lang: str | None = None,
+        ssml: bool = False,
+        chunking: ChunkPolicy | None = None,
+    ) -> list[str]:
         """The phoneme chunks that will be spoken, in order (one model call each)."""
         runs = self._runs(text, voice=DEFAULT_VOICE, speed=1.0, lang=lang, ssml=ssml)
-        return [c.phonemes for c in self._chunks(runs) if _speakable(c.phonemes)]
+        chunks = self._chunks(runs, chunking or streaming_policy())
+        return [c.phonemes for c in chunks if _speakable(c.phonemes)]
 
     # -- internals ------------------------------------------------------------------------
 
@@ -163,12 +176,11 @@ class Engine:
             gain_db=segment.gain_db,
         )
 
-    def _chunks(self, runs: list[_Run]) -> Iterator[Chunk]:
-        first_target, target = FIRST_TARGET_TOKENS, config.chunk_tokens()
+    def _chunks(self, runs: list[_Run], policy: ChunkPolicy) -> Iterator[Chunk]:
+        sizes = policy.sizes()
         for group in _groups(runs):
             pieces = itertools.chain.from_iterable(_pieces(run) for run in group)
-            for piece in pack(pieces, first_target=first_target, target=target):
-                first_target = target
+            for piece in pack(pieces, sizes, phrase_cuts=policy.phrase_cuts):
                 run = group[0]
                 yield Chunk(piece.phonemes, run.style, run.speed, piece.pause_after, run.gain_db)
 
@@ -208,6 +220,11 @@ class Engine:
                 self._workers = workers
                 self._model, self._model_pid = model, os.getpid()
             return self._model, self._pool
+
+
+def streaming_policy() -> ChunkPolicy:
+    """The default chunking: a short first chunk, growing to SPEEKO_ENGINE_CHUNK_TOKENS."""
+    return ChunkPolicy(target=config.chunk_tokens())
 
 
 def _infer(model: KokoroModel, chunk: Chunk) -> np.ndarray | None:

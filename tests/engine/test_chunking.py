@@ -1,6 +1,7 @@
 from synthesis.engine.chunking import (
     CLAUSE_PAUSE_S,
     SENTENCE_PAUSE_S,
+    ChunkPolicy,
     Piece,
     natural_pause,
     pack,
@@ -44,9 +45,13 @@ def test_it_cuts_a_single_overlong_word_rather_than_dropping_it():
     assert [len(p) for p in parts] == [510, 510, 180]
 
 
+def _pack(pieces, policy: ChunkPolicy, limit: int = 510) -> list[Piece]:
+    return list(pack(pieces, policy.sizes(limit), phrase_cuts=policy.phrase_cuts))
+
+
 def test_it_keeps_the_first_chunk_short_and_packs_the_rest():
     pieces = [Piece(f"sˈɛntəns nˈʌmbəɹ {i} ɪz hˈɪɹ.", SENTENCE_PAUSE_S) for i in range(30)]
-    chunks = list(pack(pieces, first_target=40, target=180))
+    chunks = _pack(pieces, ChunkPolicy(first=40, target=180, ramp=False))
     assert len(chunks[0].phonemes) <= 40
     assert all(len(c.phonemes) <= 180 for c in chunks)
     assert len(chunks) < len(pieces)
@@ -55,9 +60,81 @@ def test_it_keeps_the_first_chunk_short_and_packs_the_rest():
 
 def test_it_never_exceeds_the_model_limit():
     pieces = [Piece("ab " * 700, 0.3), Piece("cd " * 10, 0.3)]
-    chunks = list(pack(pieces, first_target=60, target=600, limit=510))
+    chunks = _pack(pieces, ChunkPolicy(first=60, target=600), limit=510)
     assert all(len(c.phonemes) <= 510 for c in chunks)
     assert _words(" ".join(c.phonemes for c in chunks)) == ["ab"] * 700 + ["cd"] * 10
+
+
+def test_chunks_grow_no_faster_than_the_audio_already_sent():
+    # A chunk is computed while the ones before it play: it may be at most as long as they.
+    pieces = [
+        Piece(f"sˈɛntəns nˈʌmbəɹ {i}, ænd ə lˈɔŋɡəɹ klˈɔz.", SENTENCE_PAUSE_S) for i in range(40)
+    ]
+    chunks = _pack(pieces, ChunkPolicy(first=24, target=120))
+    lengths = [len(c.phonemes) for c in chunks]
+    assert lengths[0] <= 24
+    assert all(n <= max(24, sum(lengths[:i])) for i, n in enumerate(lengths) if i)
+    assert max(lengths) > 80  # it does reach the target: two ~41-symbol sentences a chunk
+    assert " ".join(c.phonemes for c in chunks) == " ".join(p.phonemes for p in pieces)
+
+
+def test_without_a_ramp_the_second_chunk_is_full_size():
+    pieces = [Piece(f"sˈɛntəns nˈʌmbəɹ {i} ɪz hˈɪɹ.", SENTENCE_PAUSE_S) for i in range(20)]
+    ramped = _pack(pieces, ChunkPolicy(first=24, target=120))
+    jumped = _pack(pieces, ChunkPolicy(first=24, target=120, ramp=False))
+    assert len(jumped[1].phonemes) > 80
+    assert len(ramped[1].phonemes) <= len(ramped[0].phonemes)
+
+
+def test_a_short_first_chunk_is_followed_by_a_short_second_one():
+    # "according" alone, then not a full-size chunk: growth follows what was sent.
+    pieces = [
+        Piece("əkˈɔɹdɪŋ tə ðə kwˈɔɹTəɹli ɹᵻpˈɔɹt, pˈʌblɪʃt jˈɛstəɹdˌA ˌæftəɹnˈun.", 0.3),
+        Piece("ˈɛkspɔɹts ɹˈOz ʃˈɑɹpli.", 0.3),
+    ]
+    chunks = _pack(pieces, ChunkPolicy(first=12, target=120))
+    assert chunks[0].phonemes == "əkˈɔɹdɪŋ"
+    assert chunks[1].phonemes == "tə ðə kwˈɔɹTəɹli ɹᵻpˈɔɹt,"  # cut at its clause, not at 120
+
+
+def test_a_text_of_one_sentence_starts_with_a_whole_clause():
+    sentence = "ðə hˈɪstəɹɹi ʌvðə lˈIthWs ɪz, ɪn mˈɛni wˈAz, ə hˈɪstəɹɹi ʌv tɹˈAd."
+    alone = _pack([Piece(sentence, 0.3)], ChunkPolicy(first=24, first_alone=40))
+    followed = _pack([Piece(sentence, 0.3), Piece("jˈɛs.", 0.3)], ChunkPolicy(first=24))
+    assert alone[0].phonemes == "ðə hˈɪstəɹɹi ʌvðə lˈIthWs ɪz,"
+    assert followed[0].phonemes == "ðə hˈɪstəɹɹi"
+
+
+def test_after_the_first_chunk_sentences_are_cut_only_at_clauses():
+    # A chunk is its own utterance: a sentence broken between words loses its intonation.
+    words = "wˈʌn twˈu θɹˈi fˈɔɹ fˈIv sˈɪks sˈɛvən ˈAt nˈIn tˈɛn ᵻlˈɛvən twˈɛlv"
+    pieces = [Piece("hˈI.", 0.3), Piece(f"{words}.", 0.3), Piece(f"{words}, {words}.", 0.3)]
+    chunks = _pack(pieces, ChunkPolicy(first=24, target=120))
+    assert [c.phonemes for c in chunks] == ["hˈI.", f"{words}.", f"{words},", f"{words}."]
+
+
+def test_phrase_cuts_do_not_strand_function_words_at_the_end_of_a_chunk():
+    phonemes = "ðə hˈɪstəɹɹi ʌvðə lˈIthWs ɪz ə lˈɔŋ wˈʌn"
+    plain = split_long(phonemes, 20)
+    phrased = split_long(phonemes, 20, phrase_cuts=True)
+    assert plain[0] == "ðə hˈɪstəɹɹi ʌvðə"
+    assert phrased[0] == "ðə hˈɪstəɹɹi"
+    assert _words(" ".join(phrased)) == _words(phonemes)
+
+
+def test_phrase_cuts_fall_back_to_a_space_when_no_word_is_stressed():
+    phonemes = " ".join(["ðə"] * 30)
+    parts = split_long(phonemes, 20, phrase_cuts=True)
+    assert all(len(p) <= 20 for p in parts)
+    assert _words(" ".join(parts)) == _words(phonemes)
+
+
+def test_a_cut_at_a_clause_keeps_a_clause_pause_and_the_rest_keeps_the_sentence_pause():
+    pieces = [Piece("wˈʌn twˈu θɹˈi fˈɔɹ, fˈIv sˈɪks sˈɛvən ˈAt nˈIn.", SENTENCE_PAUSE_S)]
+    chunks = _pack(pieces, ChunkPolicy(first=24, target=120))
+    assert chunks[0].phonemes.endswith(",")
+    assert chunks[0].pause_after == CLAUSE_PAUSE_S
+    assert chunks[-1].pause_after == SENTENCE_PAUSE_S
 
 
 def test_it_pauses_longer_after_sentences_than_after_clauses():

@@ -18,6 +18,18 @@ PROSODY = slice(128, 256)  # predictor half: pitch, durations, energy
 RENDER_LANG = "a"  # every voice reads the scoring texts in American English
 
 
+@cache
+def _render_chunking():  # noqa: ANN202 - synthesis.engine is imported lazily
+    """The chunking every candidate, the stock bank and the step map were rendered with.
+
+    The engine's streaming default may change for latency; a change here must come with a
+    rebuilt stock bank (data/stock-bank.npz) and a refitted step map, which store renders.
+    """
+    from synthesis.engine.chunking import ChunkPolicy
+
+    return ChunkPolicy(first=40, target=120, ramp=False, phrase_cuts=False)
+
+
 class Renderer:
     """Thin adapter over ``synthesis.engine`` so the search can be tested with a stand-in."""
 
@@ -39,7 +51,9 @@ class Renderer:
     def render(self, text: str, style: np.ndarray, lang: str = RENDER_LANG) -> np.ndarray:
         """Speech of ``text`` with ``style`` as float32 at 16 kHz."""
         with self._lock:  # one inference session per process, used by one search at a time
-            audio = self.engine.synthesize(text, voice=style.astype(np.float32), lang=lang)
+            audio = self.engine.synthesize(
+                text, voice=style.astype(np.float32), lang=lang, chunking=_render_chunking()
+            )
         return resample(np.asarray(audio, np.float32), self.engine_rate, SAMPLE_RATE)
 
     def identity(self) -> str:
