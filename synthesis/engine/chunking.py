@@ -114,23 +114,6 @@ class ChunkSizes:
         self._sent += length
 
 
-def split_long(phonemes: str, limit: int, *, phrase_cuts: bool = False) -> list[str]:
-    """Cut ``phonemes`` into parts of at most ``limit`` symbols, at clauses, then at spaces."""
-    parts = []
-    rest = phonemes.strip()
-    while len(rest) > limit:
-        head, rest = _cut(rest, limit, phrase_cuts=phrase_cuts)
-        parts.append(head)
-    if rest:
-        parts.append(rest)
-    return parts
-
-
-def _cut(text: str, limit: int, *, phrase_cuts: bool) -> tuple[str, str]:
-    cut = _best_cut(text, limit, phrase_cuts=phrase_cuts)
-    return text[:cut].strip(), text[cut:].strip()
-
-
 def _cut_for(text: str, budget: int, *, sizes: ChunkSizes, phrase_cuts: bool) -> int | None:
     """Where to cut a piece that starts a chunk, or None to send it whole.
 

@@ -5,7 +5,6 @@ from synthesis.engine.chunking import (
     Piece,
     natural_pause,
     pack,
-    split_long,
     split_sentences,
 )
 
@@ -23,6 +22,16 @@ def test_it_splits_sentences_and_paragraphs():
         "A paragraph without a stop",
         "Last.",
     ]
+
+
+def _pack(pieces, policy: ChunkPolicy, limit: int = 510) -> list[Piece]:
+    return list(pack(pieces, policy.sizes(limit), phrase_cuts=policy.phrase_cuts))
+
+
+def split_long(phonemes: str, limit: int, *, phrase_cuts: bool = False) -> list[str]:
+    """One sentence cut into parts of at most ``limit`` symbols, as pack cuts a long one."""
+    policy = ChunkPolicy(limit, limit, limit, ramp=False, phrase_cuts=phrase_cuts)
+    return [c.phonemes for c in _pack([Piece(phonemes, SENTENCE_PAUSE_S)], policy)]
 
 
 def test_it_splits_long_phonemes_at_clauses_without_losing_any():
@@ -43,10 +52,6 @@ def test_it_splits_at_spaces_when_there_is_no_punctuation():
 def test_it_cuts_a_single_overlong_word_rather_than_dropping_it():
     parts = split_long("a" * 1200, 510)
     assert [len(p) for p in parts] == [510, 510, 180]
-
-
-def _pack(pieces, policy: ChunkPolicy, limit: int = 510) -> list[Piece]:
-    return list(pack(pieces, policy.sizes(limit), phrase_cuts=policy.phrase_cuts))
 
 
 def test_it_keeps_the_first_chunk_short_and_packs_the_rest():
