@@ -20,7 +20,7 @@ import numpy as np
 
 from . import config, fastgraph
 from .audio import SAMPLE_RATE
-from .chunking import FIRST_TARGET_TOKENS, ChunkPolicy
+from .chunking import CLAUSE_FIRST, FIRST_TARGET_TOKENS, ChunkPolicy
 from .engine import Engine, model_inputs
 from .model import KokoroModel
 from .normalize import normalize_english
@@ -139,10 +139,6 @@ def bench_speed(engine: Engine, *, rounds: int, voice: str) -> dict[str, float]:
         "ours_audio_s": ours[0].audio_s,
         "theirs_audio_s": theirs[0].audio_s,
     }
-
-
-# The chunking before the ramp: a whole first clause up to 40 symbols, then full-size chunks.
-CLAUSE_FIRST = ChunkPolicy(first=40, target=120, ramp=False, phrase_cuts=False)
 
 
 def bench_first_chunk(
@@ -306,9 +302,8 @@ OPENING_CUT = ChunkPolicy(first_alone=FIRST_TARGET_TOKENS)
 
 
 def bench_wer(
-    engine: Engine, voices: dict[str, str], *, chunking: ChunkPolicy | None = None
+    engine: Engine, voices: dict[str, str], asr, *, chunking: ChunkPolicy | None = None
 ) -> dict[str, dict[str, float]]:
-    asr = load_asr()
     return {
         label: measure_wer(
             asr,
@@ -375,14 +370,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"peak RSS of an engine process: {bench_memory(args.voice):.0f} MB (goal < 500 MB)")
     if "wer" not in args.skip:
         voices = {"American English (af_heart)": "af_heart", "British English (bf_emma)": "bf_emma"}
-        for label, r in bench_wer(engine, voices).items():
+        asr = load_asr()  # one model load for both passes
+        for label, r in bench_wer(engine, voices, asr).items():
             print(
                 f"WER {label}: {100 * r['wer']:.2f}% over {r['words']} words, "
                 f"{len(WER_SENTENCES)} sentences (goal < 3%)"
             )
             for n, sentence, heard in r["mistakes"]:
                 print(f"    {n} error(s): {sentence!r} -> heard {heard!r}")
-        for label, r in bench_wer(engine, voices, chunking=OPENING_CUT).items():
+        for label, r in bench_wer(engine, voices, asr, chunking=OPENING_CUT).items():
             print(
                 f"WER {label}, each sentence's first phrase a chunk of its own (as when it opens "
                 f"a longer text): {100 * r['wer']:.2f}% over {r['words']} words"

@@ -25,9 +25,9 @@ def _render_chunking():  # noqa: ANN202 - synthesis.engine is imported lazily
     The engine's streaming default may change for latency; a change here must come with a
     rebuilt stock bank (data/stock-bank.npz) and a refitted step map, which store renders.
     """
-    from synthesis.engine.chunking import ChunkPolicy
+    from synthesis.engine.chunking import CLAUSE_FIRST
 
-    return ChunkPolicy(first=40, target=120, ramp=False, phrase_cuts=False)
+    return CLAUSE_FIRST
 
 
 class Renderer:
