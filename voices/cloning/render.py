@@ -18,7 +18,6 @@ PROSODY = slice(128, 256)  # predictor half: pitch, durations, energy
 RENDER_LANG = "a"  # every voice reads the scoring texts in American English
 
 
-@cache
 def _render_chunking():  # noqa: ANN202 - synthesis.engine is imported lazily
     """The chunking every candidate, the stock bank and the step map were rendered with.
 
