@@ -33,6 +33,13 @@ def clock(monkeypatch):
     monkeypatch.setattr(clone_module, "_instant_candidates", lambda bank, target: candidates)
     monkeypatch.setattr(
         clone_module,
+        "_surrogate_candidates",
+        lambda scorer, best, count: [
+            _Candidate(best.timbre, best.prosody, offset=np.full(2, i + 1.0)) for i in range(count)
+        ],
+    )
+    monkeypatch.setattr(
+        clone_module,
         "_mapped_candidate",
         lambda scorer, best: _Candidate(best.timbre, best.prosody, offset=np.zeros(2)),
     )
@@ -48,9 +55,19 @@ def _search(scorer: SlowScorer, deadline: float) -> _Candidate:
 def test_a_fast_machine_scores_every_candidate_and_the_mapped_step(clock):
     scorer = SlowScorer(clock, seconds=2.0)
     best = _search(scorer, deadline=18.0)
-    assert scorer.scored == 4
-    assert best.offset is not None  # the mapped step scored highest
+    # Three blends, the surrogate model's two proposals and the mapped step.
+    assert scorer.scored == 6
+    assert np.array_equal(best.offset, np.zeros(2))  # the mapped step scored highest
     assert clock[0] <= 18.0
+
+
+def test_the_surrogate_proposals_come_before_the_remaining_blends(clock):
+    # 4 s a candidate: the first blend and both proposals fit, the other blends do not.
+    scorer = SlowScorer(clock, seconds=4.0)
+    best = _search(scorer, deadline=18.0)
+    assert scorer.scored == 4
+    assert clock[0] <= 18.0
+    assert best.offset is not None
 
 
 def test_a_slow_machine_plans_from_what_a_candidate_really_took(clock):

@@ -26,6 +26,9 @@ class QuadraticScorer:
         self.rng = np.random.default_rng(7)
         self.finalists: list[tuple[np.ndarray, float]] = []
 
+    def surrogate(self):
+        return None  # no learned model: the walk's own finalists only
+
     def true_value(self, cand: _Candidate) -> float:
         offset = np.zeros(DIMS) if cand.offset is None else cand.offset
         return -float(np.sum((offset - self.optimum) ** 2))
@@ -118,3 +121,22 @@ def test_a_walk_cut_short_by_the_time_limit_still_averages_its_late_positions(mo
     assert 2 < len(history) < planned
     # Start, end and the mean of the second half of the steps that were taken.
     assert len(scorer.finalists) == 3
+
+
+def test_the_refitted_surrogate_proposals_compete_with_the_walks_finalists(monkeypatch):
+    clone_module = importlib.import_module("voices.cloning.clone")
+    optimum = np.full(DIMS, 0.5)
+    asked = []
+
+    def proposals(scorer, best, count, offsets=(), learn=False):
+        asked.append((count, len(offsets), learn))
+        return [_Candidate(best.timbre, best.prosody, offset=optimum.copy())]
+
+    monkeypatch.setattr(clone_module, "_surrogate_candidates", proposals)
+    scorer = QuadraticScorer(optimum, noise=0.5)
+    best, _ = _run(scorer)
+
+    # Refitted on the walk's renders, searched from the end and the average as well.
+    assert asked == [(clone_module._WALK_PROPOSALS, 2, True)]
+    assert len(scorer.finalists) == 4
+    assert np.array_equal(best.offset, optimum)

@@ -5,15 +5,18 @@ the style and one for the prosody half, so every one of the 510 rows stays a mix
 
 - instant: compare the reference embedding with the cached stock-voice embeddings, build a few
   candidates (similarity-weighted blends of same-gender voices, a pitch-matched prosody half),
-  render each on two texts, then take one step from the best of them through the step map (a
-  linear map from walk coordinates to embedding change, fitted on renders) and keep whichever
-  the encoder finds closest.
+  add the points the surrogate model (kernel regression from walk coordinates to the CAM++
+  embedding of the speech, fitted on 1,500 renders of random points) expects to sound most like
+  the reference near the speaker's pitch, render each on two texts, then take one step from the
+  best of them through the step map (a linear map from walk coordinates to embedding change)
+  and keep whichever the encoder finds closest.
 - professional: start from the instant voice and walk away from it in the space the stock voices
   span (their principal components, so every row keeps the shape of real rows, extrapolation
   allowed), estimating the uphill direction from antithetic pairs of renders (render, embed,
   compare, step). Each step is scored on a different sentence, so no sentence is overfitted, and
   the objective adds a long-term-spectrum match to the CAM++ similarity: an encoder-free term
-  that keeps the search honest towards the other encoder and a listener.
+  that keeps the search honest towards the other encoder and a listener. At the end the
+  surrogate model, refitted with the walk's own renders, proposes two more finalists.
 """
 
 from __future__ import annotations
@@ -33,10 +36,11 @@ from .errors import CloningCancelled, NotEnoughSpeech
 from .features import SAMPLE_RATE, mel_power_spectrogram
 from .render import PROSODY, STYLE_SHAPE, TIMBRE, Renderer, blend, get_renderer
 from .stepmap import load_step_map, map_key, solve_step
+from .surrogate import Surrogate, load_surrogate, propose, surrogate_key
 from .texts import BANK_TEXTS, SCORING_TEXTS
 
 Tier = Literal["instant", "professional"]
-METHOD_VERSION = "gated-stock-blend+f0-prosody+step-map+pc-walk-ltas-avg/5"
+METHOD_VERSION = "gated-stock-blend+surrogate+f0-prosody+step-map+pc-walk-ltas-avg+refit/6"
 OPTIMISED_ENCODER = "campplus"  # Resemblyzer is kept as the independent judge
 INSTANT_BUDGET_SECONDS = 18.0
 # Planned with fixed per-render estimates (52 walk steps). Measured wall time at the former
@@ -50,6 +54,11 @@ PROFESSIONAL_TIME_LIMIT_SECONDS = 560.0
 _SECONDS_PER_RENDER = 1.4  # planning estimate only: keeps the generation count deterministic
 _MAX_REFERENCE_SECONDS = 300.0
 _INSTANT_CANDIDATES = 3
+# Points proposed by the surrogate model: the instant tier tries them right after the first
+# blend (they beat the other blends on our recordings), the professional tier tries more and
+# walks from the best.
+_SURROGATE_CANDIDATES = {"instant": 2, "professional": 4}
+_WALK_PROPOSALS = 2  # proposals of the refitted model among the walk's finalists
 # The walk: principal components per half, antithetic pairs per step, probe and step sizes in
 # units of the stock voices' spread along each component. Tuned on the shared recordings.
 _WALK_COMPONENTS = 16
@@ -134,6 +143,9 @@ class _Scorer:
         self._cache: dict[bytes, np.ndarray] = {}
         self._embeddings: dict[tuple[bytes, str], np.ndarray] = {}
         self._basis: _Basis | None = None
+        # Coordinates and CAM++ embeddings of every moved candidate scored by the objective:
+        # the surrogate model is refitted with them at the end of the walk.
+        self.observed: list[tuple[np.ndarray, np.ndarray]] = []
 
     @property
     def basis(self) -> _Basis:
@@ -146,6 +158,11 @@ class _Scorer:
                 _BASES[key] = _Basis.of(self.bank.styles, _WALK_COMPONENTS)
             self._basis = _BASES[key]
         return self._basis
+
+    def surrogate(self) -> Surrogate | None:
+        """The shipped coordinates-to-embedding model, if it was fitted for these voices."""
+        key = surrogate_key(f"{BANK_VERSION}-{self.renderer.identity()}", self.basis.size)
+        return load_surrogate(key)
 
     def step_map(self) -> np.ndarray | None:
         """The shipped coordinates-to-embedding map, if it was fitted for these voices."""
@@ -187,6 +204,9 @@ class _Scorer:
         """What the walk climbs, and the CAM++ similarity alone (reported as progress)."""
         audio = self.audio(cand, texts)
         similarity = self.score(cand, texts)
+        if cand.offset is not None:
+            coords = self.basis.coordinates(cand.timbre, cand.prosody) + cand.offset
+            self.observed.append((coords, self.embedding(cand, texts)))
         distance = float(np.sqrt(np.mean((long_term_spectrum(audio) - self.target.ltas) ** 2)))
         return similarity - _LTAS_WEIGHT * distance, similarity
 
@@ -269,6 +289,7 @@ class _Basis:
 
     timbre: np.ndarray  # [k, 510 * 128]
     prosody: np.ndarray
+    stock: np.ndarray  # [n, size] coordinates of each stock voice (its part in the span)
 
     @classmethod
     def of(cls, styles: np.ndarray, k: int) -> _Basis:
@@ -281,11 +302,21 @@ class _Basis:
             k_half = min(k, len(spread))
             return directions[:k_half] * (spread[:k_half, None] / np.sqrt(len(flat)))
 
-        return cls(half(TIMBRE), half(PROSODY))
+        def project(rows: np.ndarray, part: slice) -> np.ndarray:
+            x = centred[..., part].reshape(len(flat), -1)
+            return x @ rows.T / np.sum(rows**2, axis=1)
+
+        timbre, prosody = half(TIMBRE), half(PROSODY)
+        return cls(timbre, prosody, np.hstack([project(timbre, TIMBRE), project(prosody, PROSODY)]))
 
     @property
     def size(self) -> int:
         return len(self.timbre) + len(self.prosody)
+
+    def coordinates(self, timbre_w: np.ndarray, prosody_w: np.ndarray) -> np.ndarray:
+        """Where a blend lies in the span (what is outside the span is not represented)."""
+        k = len(self.timbre)
+        return np.concatenate([timbre_w @ self.stock[:, :k], prosody_w @ self.stock[:, k:]])
 
     def apply(self, start: np.ndarray, x: np.ndarray) -> np.ndarray:
         out = start.astype(np.float64).reshape(STYLE_SHAPE[0], STYLE_SHAPE[2]).copy()
@@ -412,26 +443,41 @@ def clone(
 def _instant_search(
     scorer, baseline, should_cancel, progress, tier, deadline
 ) -> tuple[_Candidate, list]:
-    """Score the closed-form candidates on the bank texts, then one step from the best of them
-    through the step map; the baseline's score is cached."""
+    """Score the first closed-form blend, the surrogate model's proposals from it, the other
+    blends, then one step from the best through the step map, all on the bank texts, while the
+    deadline allows; the baseline's score is cached."""
     best = baseline
-    candidates = _instant_candidates(scorer.bank, scorer.target)
+    blends = _instant_candidates(scorer.bank, scorer.target)
+    planned = len(blends) + _SURROGATE_CANDIDATES[tier] + 1
     per_candidate = 2 * _SECONDS_PER_RENDER * 1.2
-    for i, cand in enumerate(candidates):
+    done = 0
+
+    def consider(cand: _Candidate, reserve: float) -> bool:
+        nonlocal best, per_candidate, done
         _check_cancel(should_cancel)
         # Keep time for the final scoring render of the winner.
-        if deadline and i > 0 and time.monotonic() + 2 * per_candidate > deadline:
-            break
+        if deadline and done > 0 and time.monotonic() + reserve * per_candidate > deadline:
+            return False
         began = time.monotonic()
         cand.score = scorer.score(cand, BANK_TEXTS)
         # On a machine slower than the estimate, what a candidate really took decides what
-        # still fits; otherwise the last candidate or the mapped step runs past the deadline.
+        # still fits; otherwise the last candidates run past the deadline.
         per_candidate = max(per_candidate, time.monotonic() - began)
         if cand.score > best.score:
             best = cand
+        done += 1
         if progress:
             share = 100.0 if tier == "instant" else 10.0
-            progress(share * (i + 1) / (len(candidates) + 2), best.score)
+            progress(share * done / (planned + 1), best.score)
+        return True
+
+    consider(blends[0], 2)
+    for cand in _surrogate_candidates(scorer, best, _SURROGATE_CANDIDATES[tier]):
+        if not consider(cand, 2):
+            break
+    for cand in blends[1:]:
+        if not consider(cand, 2):
+            break
     _check_cancel(should_cancel)
     # The winner's renders are cached, so the final scoring needs only the embeddings: one
     # render pair's worth of time is enough for this last candidate. The professional walk
@@ -439,10 +485,41 @@ def _instant_search(
     if not deadline or time.monotonic() + per_candidate < deadline:
         mapped = _mapped_candidate(scorer, best)
         if mapped is not None:
-            mapped.score = scorer.score(mapped, BANK_TEXTS)
-            if mapped.score > best.score:
-                best = mapped
+            consider(mapped, 1)
     return best, [best.score]
+
+
+def _surrogate_candidates(
+    scorer: _Scorer,
+    best: _Candidate,
+    count: int,
+    offsets: Sequence[np.ndarray] = (),
+    learn: bool = False,
+) -> list[_Candidate]:
+    """Points the surrogate model expects to sound like the reference, as walk offsets from
+    ``best``'s blend (so the blend's part outside the span is kept). The search starts from
+    ``best`` and from ``offsets``; with ``learn`` the model is first refitted with everything
+    the scorer has rendered so far."""
+    model = scorer.surrogate()
+    if model is None or count <= 0:
+        return []
+    if learn and scorer.observed:
+        points, embeddings = zip(*scorer.observed, strict=True)
+        model = model.extended(np.stack(points), np.stack(embeddings))
+    basis = scorer.basis
+    anchor = basis.coordinates(best.timbre, best.prosody)
+    here = anchor if best.offset is None else anchor + best.offset
+    starts = [here] + [anchor + o for o in offsets]
+    target = scorer.target.embeddings[OPTIMISED_ENCODER]
+    found = propose(model, target, starts, f0=scorer.target.f0, count=count)
+    return [
+        _Candidate(
+            best.timbre,
+            best.prosody,
+            offset=np.clip(coords - anchor, -_WALK_MAX_COORD, _WALK_MAX_COORD),
+        )
+        for _, coords in found
+    ]
 
 
 def _mapped_candidate(scorer: _Scorer, best: _Candidate) -> _Candidate | None:
@@ -486,9 +563,10 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     rng = np.random.default_rng(seed)
     # Planned from fixed cost estimates, never from measured time, so a seed and a budget
     # always give the same voice; the wall-clock cap below is only a safety net.
-    instant_stage = (_INSTANT_CANDIDATES + 1) * 2 * _SECONDS_PER_RENDER + 3.0
+    searched = _INSTANT_CANDIDATES + 1 + _SURROGATE_CANDIDATES["professional"]
+    instant_stage = searched * 2 * _SECONDS_PER_RENDER + 3.0
     per_step = 2 * _WALK_PAIRS * _SECONDS_PER_RENDER
-    final_stage = 3 * 2 * _SECONDS_PER_RENDER
+    final_stage = (3 + _WALK_PROPOSALS) * 2 * _SECONDS_PER_RENDER
     steps = max(1, int((budget - instant_stage - final_stage) // per_step))
     x = np.zeros(scorer.basis.size) if start.offset is None else start.offset.copy()
     # With a fixed step the walk ends wherever the last noisy gradient sent it; the mean of the
@@ -531,6 +609,11 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     late = positions[len(positions) // 2 :]
     if len(late) > 1:
         finalists.append(at(sum(late, np.zeros_like(x)) / len(late)))
+    # The surrogate model, refitted with the walk's own renders, knows the neighbourhood the
+    # walk explored better than any one noisy probe did.
+    finalists += _surrogate_candidates(
+        scorer, start, _WALK_PROPOSALS, [c.offset for c in finalists[1:]], learn=True
+    )
     for cand in finalists[1:]:
         _check_cancel(should_cancel)
         cand.score = scorer.objective(cand, BANK_TEXTS)[0]
