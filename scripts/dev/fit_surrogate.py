@@ -111,9 +111,7 @@ def main() -> int:
     bank = load_bank(renderer)
     basis = _Basis.of(bank.styles, _WALK_COMPONENTS)
     data = render_points(renderer, bank, basis, args.points, args.renders, args.seed)
-    k = len(basis.timbre)
-    coords = np.hstack([data["wt"] @ basis.stock[:, :k], data["wp"] @ basis.stock[:, k:]])
-    coords = coords + data["x"]
+    coords = basis.coordinates(data["wt"], data["wp"]) + data["x"]
 
     if SHARED.is_dir():
         targets = stranger_embeddings()

@@ -314,9 +314,14 @@ class _Basis:
         return len(self.timbre) + len(self.prosody)
 
     def coordinates(self, timbre_w: np.ndarray, prosody_w: np.ndarray) -> np.ndarray:
-        """Where a blend lies in the span (what is outside the span is not represented)."""
+        """Where a blend lies in the span (what is outside the span is not represented).
+
+        Weights [n] give one point; weights [m, n] give m points.
+        """
         k = len(self.timbre)
-        return np.concatenate([timbre_w @ self.stock[:, :k], prosody_w @ self.stock[:, k:]])
+        return np.concatenate(
+            [timbre_w @ self.stock[:, :k], prosody_w @ self.stock[:, k:]], axis=-1
+        )
 
     def apply(self, start: np.ndarray, x: np.ndarray) -> np.ndarray:
         out = start.astype(np.float64).reshape(STYLE_SHAPE[0], STYLE_SHAPE[2]).copy()
