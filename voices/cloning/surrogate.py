@@ -63,12 +63,7 @@ class Surrogate:
 
     def kernel(self, coords: np.ndarray) -> np.ndarray:
         """RBF kernel rows between ``coords`` [m, size] and the fitted points."""
-        d2 = (
-            np.sum(coords**2, axis=1)[:, None]
-            + np.sum(self.points**2, axis=1)[None]
-            - 2 * coords @ self.points.T
-        )
-        return np.exp(-0.5 * np.maximum(d2, 0.0) / self.length**2)
+        return _rbf(coords, self.points, self.length)
 
     def embeddings(self, coords: np.ndarray) -> np.ndarray:
         """Predicted unit embeddings [m, dim]."""
@@ -102,6 +97,11 @@ class Surrogate:
         return cos, g_cos, pitch, g_pitch
 
 
+def _rbf(a: np.ndarray, b: np.ndarray, length: float) -> np.ndarray:
+    d2 = np.sum(a**2, axis=1)[:, None] + np.sum(b**2, axis=1)[None] - 2 * a @ b.T
+    return np.exp(-0.5 * np.maximum(d2, 0.0) / length**2)
+
+
 def fit_surrogate(
     points: np.ndarray,
     embeddings: np.ndarray,
@@ -114,21 +114,20 @@ def fit_surrogate(
     """Kernel ridge regression of unit embeddings and log pitch on coordinates."""
     points = np.asarray(points, np.float64)
     embeddings = np.asarray(embeddings, np.float64)
-    d2 = np.sum(points**2, 1)[:, None] + np.sum(points**2, 1)[None] - 2 * points @ points.T
-    gram = np.exp(-0.5 * np.maximum(d2, 0.0) / length**2) + ridge * np.eye(len(points))
+    gram = _rbf(points, points, length) + ridge * np.eye(len(points))
     offset = embeddings.mean(axis=0)
-    weights = np.linalg.solve(gram, embeddings - offset)
     voiced = pitches > 0
     # Unvoiced renders (rare) get the mean log pitch, so they pull the prediction nowhere.
     log_f0 = np.where(voiced, np.log(np.maximum(pitches, 1.0)), 0.0)
     pitch_offset = float(log_f0[voiced].mean())
     log_f0 = np.where(voiced, log_f0, pitch_offset)
-    pitch_weights = np.linalg.solve(gram, log_f0 - pitch_offset)
+    # Both regressions share the kernel matrix: one solve for all their columns.
+    weights = np.linalg.solve(gram, np.column_stack([embeddings - offset, log_f0 - pitch_offset]))
     return Surrogate(
         points=points,
-        weights=weights,
+        weights=weights[:, :-1],
         offset=offset,
-        pitch_weights=pitch_weights,
+        pitch_weights=weights[:, -1],
         pitch_offset=pitch_offset,
         pitches=np.asarray(pitches, np.float64),
         low=np.percentile(points, 1, axis=0) if box is None else box[0],
