@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from voices.cloning.bank import BANK_VERSION, load_bank  # noqa: E402
-from voices.cloning.clone import _WALK_COMPONENTS, _Basis  # noqa: E402
+from voices.cloning.bank import load_bank  # noqa: E402
+from voices.cloning.clone import models_key, walk_basis  # noqa: E402
 from voices.cloning.render import get_renderer  # noqa: E402
 from voices.cloning.stepmap import (  # noqa: E402
     SHIPPED_MAP,
@@ -35,7 +35,7 @@ def main() -> int:
 
     renderer = get_renderer()
     bank = load_bank(renderer)
-    basis = _Basis.of(bank.styles, _WALK_COMPONENTS)
+    basis = walk_basis(renderer, bank)
 
     def probe(pairs: int, seed: int):
         moves, changes = probe_pairs(
@@ -56,7 +56,7 @@ def main() -> int:
     if args.check:
         unseen = probe(args.check, seed=1)
         print(f"R^2 on {args.check} unseen pairs: {explained(jacobian, *unseen):.3f} (0 = no use)")
-    key = map_key(f"{BANK_VERSION}-{renderer.identity()}", basis.size)
+    key = map_key(models_key(renderer), basis.size)
     save_step_map(args.out, key, jacobian)
     print(f"wrote {args.out} ({key})")
     return 0

@@ -23,8 +23,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from voices.cloning.audio import frame_track  # noqa: E402
-from voices.cloning.bank import BANK_VERSION, load_bank  # noqa: E402
-from voices.cloning.clone import _WALK_COMPONENTS, _Basis  # noqa: E402
+from voices.cloning.bank import load_bank  # noqa: E402
+from voices.cloning.clone import models_key, walk_basis  # noqa: E402
 from voices.cloning.encoders import embed16, normalise, speaker_embedding  # noqa: E402
 from voices.cloning.render import blend, get_renderer  # noqa: E402
 from voices.cloning.surrogate import (  # noqa: E402
@@ -109,7 +109,7 @@ def main() -> int:
 
     renderer = get_renderer()
     bank = load_bank(renderer)
-    basis = _Basis.of(bank.styles, _WALK_COMPONENTS)
+    basis = walk_basis(renderer, bank)
     data = render_points(renderer, bank, basis, args.points, args.renders, args.seed)
     coords = basis.coordinates(data["wt"], data["wp"]) + data["x"]
 
@@ -127,7 +127,7 @@ def main() -> int:
             f"speakers, mean correlation {np.mean(corr):.3f}"
         )
     model = fit_surrogate(coords, data["emb"], data["f0"], length=args.length, ridge=args.ridge)
-    key = surrogate_key(f"{BANK_VERSION}-{renderer.identity()}", basis.size)
+    key = surrogate_key(models_key(renderer), basis.size)
     save_surrogate(args.out, key, model)
     print(f"wrote {args.out} ({key})")
     return 0

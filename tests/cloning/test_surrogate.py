@@ -115,15 +115,15 @@ def test_renders_added_near_a_point_sharpen_the_model_there():
 
 @pytest.mark.model
 def test_the_shipped_model_is_in_use_and_knows_the_stock_voices():
-    from voices.cloning.bank import BANK_VERSION, load_bank
-    from voices.cloning.clone import _WALK_COMPONENTS, _Basis
+    from voices.cloning.bank import load_bank
+    from voices.cloning.clone import models_key, walk_basis
     from voices.cloning.render import get_renderer
     from voices.cloning.surrogate import surrogate_key
 
     renderer = get_renderer()
     bank = load_bank(renderer)
-    basis = _Basis.of(bank.styles, _WALK_COMPONENTS)
-    model = load_surrogate(surrogate_key(f"{BANK_VERSION}-{renderer.identity()}", basis.size))
+    basis = walk_basis(renderer, bank)
+    model = load_surrogate(surrogate_key(models_key(renderer), basis.size))
     assert model is not None  # fitted for these voices and this basis
     # The stock voices were never fitted as such (the renders are random blends, moved), yet
     # where a stock voice lies the model should predict roughly what the bank measured, and

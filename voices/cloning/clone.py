@@ -129,6 +129,24 @@ class _Candidate:
 _BASES: dict[str, _Basis] = {}  # renderer identity (hash of the stock voices) -> basis
 
 
+def walk_basis(renderer: Renderer, bank: StockBank) -> _Basis:
+    """The walk's basis for the renderer's stock voices.
+
+    Two SVDs of the stock voices (seconds on a slow CPU): once per set of voices, not once per
+    clone, or the instant tier pays for them inside its 20 s.
+    """
+    key = renderer.identity()
+    if key not in _BASES:
+        _BASES.clear()
+        _BASES[key] = _Basis.of(bank.styles, _WALK_COMPONENTS)
+    return _BASES[key]
+
+
+def models_key(renderer: Renderer) -> str:
+    """What the shipped step map and surrogate must have been fitted for (with a basis size)."""
+    return f"{BANK_VERSION}-{renderer.identity()}"
+
+
 def _render_key(cand: _Candidate, texts: Sequence[str]) -> bytes:
     offset = b"" if cand.offset is None else cand.offset.tobytes()
     return cand.timbre.tobytes() + cand.prosody.tobytes() + offset + "|".join(texts).encode()
@@ -150,23 +168,17 @@ class _Scorer:
     @property
     def basis(self) -> _Basis:
         if self._basis is None:
-            # Two SVDs of the stock voices (seconds on a slow CPU): once per set of voices,
-            # not once per clone, or the instant tier pays for them inside its 20 s.
-            key = self.renderer.identity()
-            if key not in _BASES:
-                _BASES.clear()
-                _BASES[key] = _Basis.of(self.bank.styles, _WALK_COMPONENTS)
-            self._basis = _BASES[key]
+            self._basis = walk_basis(self.renderer, self.bank)
         return self._basis
 
     def surrogate(self) -> Surrogate | None:
         """The shipped coordinates-to-embedding model, if it was fitted for these voices."""
-        key = surrogate_key(f"{BANK_VERSION}-{self.renderer.identity()}", self.basis.size)
+        key = surrogate_key(models_key(self.renderer), self.basis.size)
         return load_surrogate(key)
 
     def step_map(self) -> np.ndarray | None:
         """The shipped coordinates-to-embedding map, if it was fitted for these voices."""
-        key = map_key(f"{BANK_VERSION}-{self.renderer.identity()}", self.basis.size)
+        key = map_key(models_key(self.renderer), self.basis.size)
         return load_step_map(key)
 
     def embedding(

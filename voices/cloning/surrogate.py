@@ -61,6 +61,14 @@ class Surrogate:
             box=(self.low, self.high),
         )
 
+    def fitted(self) -> np.ndarray:
+        """Predicted unit embeddings at the fitted points, without a kernel matrix.
+
+        (K + ridge I) W = Y - offset gives K W + offset = Y - ridge W.
+        """
+        pred = self.targets - self.ridge * self.weights
+        return pred / np.linalg.norm(pred, axis=1, keepdims=True)
+
     def kernel(self, coords: np.ndarray) -> np.ndarray:
         """RBF kernel rows between ``coords`` [m, size] and the fitted points."""
         return _rbf(coords, self.points, self.length)
@@ -161,7 +169,7 @@ def propose(
     pleases CAM++ more than it does a listener.
     """
     target = np.asarray(target, np.float64)
-    fitted = model.embeddings(model.points) @ target
+    fitted = model.fitted() @ target
     if f0 > 0:
         band = np.abs(np.log(np.maximum(model.pitches, 1.0) / f0)) <= semitones * _SEMITONE
         fitted = np.where(band, fitted, -np.inf)
@@ -205,10 +213,8 @@ def save_surrogate(path: Path, key: str, model: Surrogate) -> None:
 
 
 @cache
-def _read(path: Path, mtime: float) -> tuple[str, Surrogate | None]:
+def _read(path: Path, mtime: float) -> tuple[str, Surrogate]:
     with np.load(path) as npz:
-        if "key" not in npz.files:
-            return "", None
         model = fit_surrogate(
             npz["points"],
             npz["embeddings"].astype(np.float64),
@@ -220,10 +226,11 @@ def _read(path: Path, mtime: float) -> tuple[str, Surrogate | None]:
 
 
 def load_surrogate(key: str, path: Path = SHIPPED_SURROGATE) -> Surrogate | None:
-    """The shipped model if it was fitted for these voices and this basis, else None."""
+    """The shipped model if it was fitted for these voices and this basis, else None.
+
+    Read and fitted once per process (0.2 s); every clone asks for it.
+    """
     if not path.is_file():
         return None
-    with np.load(path) as npz:
-        if "key" not in npz.files or str(npz["key"]) != key:
-            return None
-    return _read(path, path.stat().st_mtime)[1]
+    found, model = _read(path, path.stat().st_mtime)
+    return model if found == key else None
