@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from voices.cloning.audio import frame_track  # noqa: E402
+from voices.cloning.audio import median_pitch  # noqa: E402
 from voices.cloning.bank import load_bank  # noqa: E402
 from voices.cloning.clone import models_key, walk_basis  # noqa: E402
 from voices.cloning.encoders import embed16, normalise, speaker_embedding  # noqa: E402
@@ -65,14 +65,12 @@ def render_points(renderer, bank, basis, n: int, path: Path, seed: int) -> dict[
             continue
         text = i % len(SCORING_TEXTS)
         audio = renderer.render(SCORING_TEXTS[text], basis.apply(blend(bank.styles, wt, wp), x))
-        track = frame_track(audio)
-        voiced = track.f0[(track.f0 > 0) & track.speech]
         for key, value in (
             ("wt", wt),
             ("wp", wp),
             ("x", x),
             ("emb", normalise(embed16(audio, "campplus"))),
-            ("f0", float(np.median(voiced)) if voiced.size else 0.0),
+            ("f0", median_pitch(audio)),
             ("text", text),
         ):
             done[key].append(value)

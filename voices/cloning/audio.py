@@ -139,6 +139,13 @@ def frame_track(audio16: np.ndarray) -> FrameTrack:
     return FrameTrack(energy_db, voicing, f0, _speech_mask(energy_db, voicing))
 
 
+def median_pitch(audio16: np.ndarray) -> float:
+    """Median pitch of the voiced speech frames, Hz; 0 when nothing is voiced."""
+    track = frame_track(audio16)
+    voiced = track.f0[(track.f0 > 0) & track.speech]
+    return float(np.median(voiced)) if voiced.size else 0.0
+
+
 def _pitch(frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Autocorrelation pitch in 60-400 Hz, normalised so a periodic frame scores near 1."""
     win = frames.shape[1]

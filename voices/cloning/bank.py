@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .assets import cache_dir
-from .audio import frame_track
+from .audio import median_pitch
 from .encoders import ENCODER_NAMES, embed16, normalise
 from .features import SAMPLE_RATE
 from .render import Renderer
@@ -45,10 +45,7 @@ class StockBank:
 def render_stats(audio: np.ndarray) -> tuple[dict[str, np.ndarray], float, float]:
     """Embeddings, median pitch and duration of a voice's rendering of the bank texts."""
     embeddings = {name: normalise(embed16(audio, name)) for name in ENCODER_NAMES}
-    track = frame_track(audio)
-    voiced = track.f0[(track.f0 > 0) & track.speech]
-    f0 = float(np.median(voiced)) if voiced.size else 0.0
-    return embeddings, f0, len(audio) / SAMPLE_RATE
+    return embeddings, median_pitch(audio), len(audio) / SAMPLE_RATE
 
 
 def load_bank(renderer: Renderer, log: Callable[[str], None] | None = None) -> StockBank:
