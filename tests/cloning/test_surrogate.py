@@ -113,6 +113,17 @@ def test_renders_added_near_a_point_sharpen_the_model_there():
     assert after > before + 0.05
 
 
+def test_measured_pitches_of_added_renders_replace_the_predicted_ones():
+    embed, pitch, points, model = _fitted()
+    nearby = np.random.default_rng(11).normal(loc=1.0, scale=0.3, size=(30, SIZE))
+    predicted = model.extended(nearby, embed(nearby))
+    # What a render really measured (here a fifth higher than the model thinks) is kept.
+    measured = model.extended(nearby, embed(nearby), pitch(nearby) * 1.5)
+    assert np.allclose(predicted.pitches[-30:], np.exp(model.log_pitch(nearby)))
+    assert np.allclose(measured.pitches[-30:], pitch(nearby) * 1.5)
+    assert np.all(measured.log_pitch(nearby) > predicted.log_pitch(nearby) + 0.2)
+
+
 @pytest.mark.model
 def test_the_shipped_model_is_in_use_and_knows_the_stock_voices():
     from voices.cloning.bank import load_bank

@@ -136,7 +136,40 @@ def test_the_refitted_surrogate_proposals_compete_with_the_walks_finalists(monke
     scorer = QuadraticScorer(optimum, noise=0.5)
     best, _ = _run(scorer)
 
-    # Refitted on the walk's renders, searched from the end and the average as well.
-    assert asked == [(clone_module._WALK_PROPOSALS, 2, True)]
-    assert len(scorer.finalists) == 4
+    # One round mid-walk (from where the walk is), then the final proposals, searched from the
+    # end and the average as well; every time refitted on the walk's renders.
+    assert asked == [
+        (clone_module._ROUND_PROPOSALS, 1, True),
+        (clone_module._WALK_PROPOSALS, 2, True),
+    ]
+    # The start, the round's proposal, then the end, the average and the final proposal.
+    assert len(scorer.finalists) == 5
     assert np.array_equal(best.offset, optimum)
+
+
+def test_the_walk_jumps_to_a_round_proposal_that_beats_the_best_so_far(monkeypatch):
+    clone_module = importlib.import_module("voices.cloning.clone")
+    optimum = np.full(DIMS, 2.0)
+    near = np.full(DIMS, 1.8)  # better than the start, still short of the optimum
+    far = np.full(DIMS, -2.0)  # worse than the start: must not move the walk
+    offered = iter([[far], [near], [far]])
+    probed = []
+
+    def proposals(scorer, best, count, offsets=(), learn=False):
+        probed.append([o.copy() for o in offsets])
+        # Three rounds, then the final proposals: none.
+        return [_Candidate(best.timbre, best.prosody, offset=o.copy()) for o in next(offered, [])]
+
+    monkeypatch.setattr(clone_module, "_surrogate_candidates", proposals)
+    monkeypatch.setattr(clone_module, "_ROUND_EVERY", 3)
+    scorer = QuadraticScorer(optimum, noise=0.0)
+    _walk(scorer, _start(), 0, 160.0, 0.0, None, None, None)
+
+    first, second, third, _ = probed
+    assert len(first) == 1  # the start has no offset: only the walk's own position
+    # After the jump the walk stands at the proposal, and the proposal leads.
+    assert len(third) == 2
+    assert np.array_equal(third[1], near)
+    # Three steps of 0.4 from the jump: the walk went on from there, not from its old place.
+    assert np.linalg.norm(third[0] - near) <= 3 * clone_module._WALK_STEP + 1e-9
+    assert not np.array_equal(third[0], near)

@@ -15,8 +15,10 @@ the style and one for the prosody half, so every one of the 510 rows stays a mix
   allowed), estimating the uphill direction from antithetic pairs of renders (render, embed,
   compare, step). Each step is scored on a different sentence, so no sentence is overfitted, and
   the objective adds a long-term-spectrum match to the CAM++ similarity: an encoder-free term
-  that keeps the search honest towards the other encoder and a listener. At the end the
-  surrogate model, refitted with the walk's own renders, proposes two more finalists.
+  that keeps the search honest towards the other encoder and a listener. Every ten steps the
+  surrogate model, refitted with everything the walk has rendered, proposes two points; the
+  walk jumps to one that beats the best voice so far on the bank texts. At the end the
+  refitted model proposes two more finalists.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Literal
 import numpy as np
 
 from .analysis import INSTANT_MIN_SECONDS, PROFESSIONAL_MIN_SECONDS, load_reference, snr_db
-from .audio import Sample
+from .audio import Sample, median_pitch
 from .bank import BANK_VERSION, StockBank, load_bank
 from .encoders import ENCODER_NAMES, ENCODER_VERSIONS, embed16, normalise
 from .errors import CloningCancelled, NotEnoughSpeech
@@ -40,7 +42,7 @@ from .surrogate import Surrogate, load_surrogate, propose, surrogate_key
 from .texts import BANK_TEXTS, SCORING_TEXTS
 
 Tier = Literal["instant", "professional"]
-METHOD_VERSION = "gated-stock-blend+surrogate+f0-prosody+step-map+pc-walk-ltas-avg+refit/6"
+METHOD_VERSION = "gated-stock-blend+surrogate+f0-prosody+step-map+pc-walk-ltas-avg+refit-rounds/7"
 OPTIMISED_ENCODER = "campplus"  # Resemblyzer is kept as the independent judge
 INSTANT_BUDGET_SECONDS = 18.0
 # Planned with fixed per-render estimates (52 walk steps). Measured wall time at the former
@@ -59,6 +61,11 @@ _INSTANT_CANDIDATES = 3
 # walks from the best.
 _SURROGATE_CANDIDATES = {"instant": 2, "professional": 4}
 _WALK_PROPOSALS = 2  # proposals of the refitted model among the walk's finalists
+# Every this many walk steps the surrogate, refitted with everything rendered so far, proposes
+# this many points; each is scored on the bank texts and the walk jumps to one that beats the
+# best voice so far. Noisy probes estimate a slope; the refitted model remembers them all.
+_ROUND_EVERY = 10
+_ROUND_PROPOSALS = 2
 # The walk: principal components per half, antithetic pairs per step, probe and step sizes in
 # units of the stock voices' spread along each component. Tuned on the shared recordings.
 _WALK_COMPONENTS = 16
@@ -163,7 +170,7 @@ class _Scorer:
         self._basis: _Basis | None = None
         # Coordinates and CAM++ embeddings of every moved candidate scored by the objective:
         # the surrogate model is refitted with them at the end of the walk.
-        self.observed: list[tuple[np.ndarray, np.ndarray]] = []
+        self.observed: list[tuple[np.ndarray, np.ndarray, float]] = []
 
     @property
     def basis(self) -> _Basis:
@@ -218,7 +225,8 @@ class _Scorer:
         similarity = self.score(cand, texts)
         if cand.offset is not None:
             coords = self.basis.coordinates(cand.timbre, cand.prosody) + cand.offset
-            self.observed.append((coords, self.embedding(cand, texts)))
+            # Measured pitch (20 ms): the refitted model's pitch band is then exact here.
+            self.observed.append((coords, self.embedding(cand, texts), median_pitch(audio)))
         distance = float(np.sqrt(np.mean((long_term_spectrum(audio) - self.target.ltas) ** 2)))
         return similarity - _LTAS_WEIGHT * distance, similarity
 
@@ -521,8 +529,8 @@ def _surrogate_candidates(
     if model is None or count <= 0:
         return []
     if learn and scorer.observed:
-        points, embeddings = zip(*scorer.observed, strict=True)
-        model = model.extended(np.stack(points), np.stack(embeddings))
+        points, embeddings, pitches = zip(*scorer.observed, strict=True)
+        model = model.extended(np.stack(points), np.stack(embeddings), np.asarray(pitches))
     basis = scorer.basis
     anchor = basis.coordinates(best.timbre, best.prosody)
     here = anchor if best.offset is None else anchor + best.offset
@@ -573,9 +581,12 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
 
     Each step probes ``_WALK_PAIRS`` random directions both ways on one sentence (a different
     one each step) and moves a fixed distance along the estimated gradient: antithetic pairs
-    cancel most of what the sentence itself contributes, so steps follow the voice. The walk
-    ends by comparing the start, the end and the mean position over the second half of the walk
-    on the bank texts, so it can only improve by its own measure.
+    cancel most of what the sentence itself contributes, so steps follow the voice. Every
+    ``_ROUND_EVERY`` steps the surrogate, refitted with all the walk's renders, proposes
+    ``_ROUND_PROPOSALS`` points scored on the bank texts; one that beats the best voice so far
+    becomes the walk's new position. The walk ends by comparing that best voice, the end and
+    the mean position over the second half of the steps since the last jump on the bank texts
+    (with two last proposals), so it can only improve by its own measure.
     """
     rng = np.random.default_rng(seed)
     # Planned from fixed cost estimates, never from measured time, so a seed and a budget
@@ -585,6 +596,9 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     per_step = 2 * _WALK_PAIRS * _SECONDS_PER_RENDER
     final_stage = (3 + _WALK_PROPOSALS) * 2 * _SECONDS_PER_RENDER
     steps = max(1, int((budget - instant_stage - final_stage) // per_step))
+    rounds = list(range(_ROUND_EVERY, steps, _ROUND_EVERY))
+    steps -= int(len(rounds) * _ROUND_PROPOSALS * 2 * _SECONDS_PER_RENDER // per_step)
+    rounds = [s for s in rounds if s < steps]
     x = np.zeros(scorer.basis.size) if start.offset is None else start.offset.copy()
     # With a fixed step the walk ends wherever the last noisy gradient sent it; the mean of the
     # later positions averages that noise out (Polyak averaging) and is one more finalist.
@@ -596,9 +610,24 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     def at(coords: np.ndarray) -> _Candidate:
         return _Candidate(start.timbre, start.prosody, offset=coords)
 
+    # The best voice scored on the bank texts so far: the walk jumps to a proposal of the
+    # refitted model only when it beats this on the same texts.
+    leader = start
     for step in range(steps):
         if hard_limit and time.monotonic() - started > hard_limit:
             break
+        if step in rounds:
+            offsets = [x] if leader.offset is None else [x, leader.offset]
+            before = leader
+            for cand in _surrogate_candidates(scorer, start, _ROUND_PROPOSALS, offsets, True):
+                _check_cancel(should_cancel)
+                cand.score = scorer.objective(cand, BANK_TEXTS)[0]
+                if cand.score > leader.score:
+                    leader = cand
+            if leader is not before:
+                x = leader.offset.copy()
+                # Averaging across the jump would land between the old place and the new one.
+                positions.clear()
         text = (SCORING_TEXTS[step % len(SCORING_TEXTS)],)
         directions = rng.normal(size=(_WALK_PAIRS, x.size))
         gains, similarities = [], []
@@ -620,7 +649,7 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
         if progress:
             progress(10.0 + 85.0 * (step + 1) / steps, history[-1])
     _check_cancel(should_cancel)
-    finalists = [start, at(x)]
+    finalists = [leader, at(x)]
     # The second half of the steps actually taken: a walk cut short by the time limit on a
     # slow machine still gets its average.
     late = positions[len(positions) // 2 :]

@@ -45,8 +45,10 @@ class Surrogate:
     ridge: float
     targets: np.ndarray  # [n, dim] the measured unit embeddings it was fitted on
 
-    def extended(self, points: np.ndarray, embeddings: np.ndarray) -> Surrogate:
-        """The model refitted with more renders (their pitch predicted, not measured).
+    def extended(
+        self, points: np.ndarray, embeddings: np.ndarray, pitches: np.ndarray | None = None
+    ) -> Surrogate:
+        """The model refitted with more renders (their pitch predicted when not given).
 
         The professional walk renders a few hundred points near where it goes; with them the
         model is sharper exactly where its proposals are made.
@@ -55,7 +57,9 @@ class Surrogate:
         return fit_surrogate(
             np.vstack([self.points, points]),
             np.vstack([self.targets, embeddings]),
-            np.concatenate([self.pitches, np.exp(self.log_pitch(points))]),
+            np.concatenate(
+                [self.pitches, np.exp(self.log_pitch(points)) if pitches is None else pitches]
+            ),
             length=self.length,
             ridge=self.ridge,
             box=(self.low, self.high),
