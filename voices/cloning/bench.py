@@ -156,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         "60 s; only LJ Speech has that much in the shared set), down to the instant minimum",
     )
     parser.add_argument("--no-wer", action="store_true", help="skip the ASR word error rate")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="the clone's seed (the professional walk's probes)"
+    )
     args = parser.parse_args(argv)
 
     renderer = get_renderer()
@@ -170,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     waived = "  (tier minimum waived)" if args.waive_minimum else ""
     print(
         f"tier={args.tier}  ref<= {args.ref_seconds:.0f}s  held-out texts={len(HELD_OUT_TEXTS)}"
-        f"{waived}"
+        f"  seed={args.seed}{waived}"
     )
     wer = _load_intelligibility(not args.no_wer, renderer, bank)
     header = f"{'speaker':22s} {'enc':5s} {'clone':>6s} {'base':>6s} {'ceil':>6s} {'strgr':>6s}"
@@ -184,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                 ref,
                 tier=args.tier,
                 budget_seconds=args.budget,
-                seed=0,
+                seed=args.seed,
                 renderer=renderer,
                 minimum_seconds=INSTANT_MIN_SECONDS if args.waive_minimum else None,
             )

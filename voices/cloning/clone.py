@@ -45,10 +45,9 @@ Tier = Literal["instant", "professional"]
 METHOD_VERSION = "gated-stock-blend+surrogate+f0-prosody+step-map+pc-walk-ltas-avg+refit-rounds/7"
 OPTIMISED_ENCODER = "campplus"  # Resemblyzer is kept as the independent judge
 INSTANT_BUDGET_SECONDS = 18.0
-# Planned with fixed per-render estimates (52 walk steps). Measured wall time at the former
-# 540 s plan (61 steps) ran from 506 s to 651 s per speaker on an idle 2-core machine: the
-# walk moves the prosody half and slower speech costs more to render. 52 steps keep the
-# slowest measured speaker near 560 s; the time limit below is the safety net.
+# Planned with fixed per-render estimates (48 walk steps and 4 rounds of proposals). Measured
+# wall time ran from 436 s to 535 s per speaker on an idle 2-core machine: the walk moves the
+# prosody half and slower speech costs more to render; the time limit below is the safety net.
 PROFESSIONAL_BUDGET_SECONDS = 460.0
 # Wall clock after which the shipped professional walk stops stepping (the final comparison
 # still runs, about 20 s), so a clone stays within 10 minutes on a slower or busier machine.
