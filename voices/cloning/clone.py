@@ -167,8 +167,8 @@ class _Scorer:
         self._cache: dict[bytes, np.ndarray] = {}
         self._embeddings: dict[tuple[bytes, str], np.ndarray] = {}
         self._basis: _Basis | None = None
-        # Coordinates and CAM++ embeddings of every moved candidate scored by the objective:
-        # the surrogate model is refitted with them at the end of the walk.
+        # Coordinates, CAM++ embeddings and pitch of every moved candidate scored by the
+        # objective: the surrogate model is refitted with them during and after the walk.
         self.observed: list[tuple[np.ndarray, np.ndarray, float]] = []
 
     @property
@@ -618,7 +618,7 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
         if step in rounds:
             offsets = [x] if leader.offset is None else [x, leader.offset]
             before = leader
-            for cand in _surrogate_candidates(scorer, start, _ROUND_PROPOSALS, offsets, True):
+            for cand in _surrogate_candidates(scorer, start, _ROUND_PROPOSALS, offsets, learn=True):
                 _check_cancel(should_cancel)
                 cand.score = scorer.objective(cand, BANK_TEXTS)[0]
                 if cand.score > leader.score:
