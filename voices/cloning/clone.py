@@ -53,7 +53,9 @@ PROFESSIONAL_BUDGET_SECONDS = 460.0
 # within 10 minutes on a slower or busier machine (the rest covers the final scores and any
 # error in the walk's estimate of its own pace).
 PROFESSIONAL_TIME_LIMIT_SECONDS = 580.0
-_SECONDS_PER_RENDER = 1.4  # planning estimate only: keeps the generation count deterministic
+# Planning estimate per rendered sentence, embedding included; it keeps the step count
+# deterministic, and the time limit only falls back on it until a step has been timed.
+_SECONDS_PER_RENDER = 1.4
 _MAX_REFERENCE_SECONDS = 300.0
 _INSTANT_CANDIDATES = 3
 # Points proposed by the surrogate model: the instant tier tries them right after the first
@@ -596,13 +598,14 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     searched = _INSTANT_CANDIDATES + 1 + _SURROGATE_CANDIDATES["professional"]
     instant_stage = searched * 2 * _SECONDS_PER_RENDER + 3.0
     per_step = 2 * _WALK_PAIRS * _SECONDS_PER_RENDER
-    final_stage = (3 + _WALK_PROPOSALS) * 2 * _SECONDS_PER_RENDER
+    # The sentences still owed at the end: the end, the average and the final proposals, each
+    # on the bank texts (the plan also counts the start's score, taken first).
+    final_sentences = (2 + _WALK_PROPOSALS) * len(BANK_TEXTS)
+    final_stage = (final_sentences + len(BANK_TEXTS)) * _SECONDS_PER_RENDER
     steps = max(1, int((budget - instant_stage - final_stage) // per_step))
     rounds = list(range(_ROUND_EVERY, steps, _ROUND_EVERY))
     steps -= int(len(rounds) * _ROUND_PROPOSALS * 2 * _SECONDS_PER_RENDER // per_step)
     rounds = [s for s in rounds if s < steps]
-    # The renders still owed at the end: the end, the average and the final proposals.
-    final_sentences = (2 + _WALK_PROPOSALS) * len(BANK_TEXTS)
     # Seconds per rendered sentence, one per step taken. The slowest of a full rotation of the
     # probe texts is used: it covers their longest, and a machine that slows down shows at once.
     # The planning estimate stands in until a step is measured.
@@ -612,7 +615,7 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
         """Whether ``sentences`` more renders and the final comparison end by the limit."""
         if not hard_limit:
             return True
-        recent = paces[-len(SCORING_TEXTS) :] or [_SECONDS_PER_RENDER / len(BANK_TEXTS)]
+        recent = paces[-len(SCORING_TEXTS) :] or [_SECONDS_PER_RENDER]
         pace = max(recent)
         return time.monotonic() - started + pace * (sentences + final_sentences) <= hard_limit
 
