@@ -597,14 +597,18 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     # always give the same voice; the wall-clock cap below is only a safety net.
     searched = _INSTANT_CANDIDATES + 1 + _SURROGATE_CANDIDATES["professional"]
     instant_stage = searched * 2 * _SECONDS_PER_RENDER + 3.0
-    per_step = 2 * _WALK_PAIRS * _SECONDS_PER_RENDER
+    # Sentences rendered by a step (both probes of each pair) and by a round (each proposal on
+    # the bank texts): the plan and the time check below count the same work.
+    step_sentences = 2 * _WALK_PAIRS
+    round_sentences = _ROUND_PROPOSALS * len(BANK_TEXTS)
+    per_step = step_sentences * _SECONDS_PER_RENDER
     # The sentences still owed at the end: the end, the average and the final proposals, each
     # on the bank texts (the plan also counts the start's score, taken first).
     final_sentences = (2 + _WALK_PROPOSALS) * len(BANK_TEXTS)
     final_stage = (final_sentences + len(BANK_TEXTS)) * _SECONDS_PER_RENDER
     steps = max(1, int((budget - instant_stage - final_stage) // per_step))
     rounds = list(range(_ROUND_EVERY, steps, _ROUND_EVERY))
-    steps -= int(len(rounds) * _ROUND_PROPOSALS * 2 * _SECONDS_PER_RENDER // per_step)
+    steps -= int(len(rounds) * round_sentences * _SECONDS_PER_RENDER // per_step)
     rounds = [s for s in rounds if s < steps]
     # Seconds per rendered sentence, one per step taken. The slowest of a full rotation of the
     # probe texts is used: it covers their longest, and a machine that slows down shows at once.
@@ -634,7 +638,7 @@ def _walk(scorer, start, seed, budget, started, should_cancel, progress, hard_li
     # refitted model only when it beats this on the same texts.
     leader = start
     for step in range(steps):
-        owed = 2 * _WALK_PAIRS + (_ROUND_PROPOSALS * len(BANK_TEXTS) if step in rounds else 0)
+        owed = step_sentences + (round_sentences if step in rounds else 0)
         if not fits(owed):
             break
         stepped = time.monotonic()
