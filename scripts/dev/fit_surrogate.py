@@ -1,6 +1,7 @@
 """Render random points of the walk space and fit the surrogate model (voices/cloning/data).
 
     python scripts/dev/fit_surrogate.py [--points 1500] [--renders renders.npz] [--length 6]
+    python scripts/dev/fit_surrogate.py --extend --seed 2 --points 1000 --renders more.npz
 
 Each point is a blend of one to three stock voices of one gender (the prosody half the same
 blend or another of that gender), moved by a random offset along the walk's principal
@@ -11,6 +12,11 @@ continues from them. Before writing the model it prints how well a model fitted 
 points predicts the other 20 %: the correlation, over held-out points, between predicted and
 measured similarity to real speakers (single-utterance LibriSpeech speakers of the shared
 recordings, none of the benchmark's speakers), so a model that fits only noise is visible.
+
+With ``--extend`` the new renders (use another ``--seed``, so they are new points) are added to
+the shipped model's. The check then compares, on a fifth of the new renders held out, the
+shipped model against one fitted on its points and the other new ones: whether more renders
+still help is measured, not assumed.
 """
 
 import argparse
@@ -30,6 +36,7 @@ from voices.cloning.render import blend, get_renderer  # noqa: E402
 from voices.cloning.surrogate import (  # noqa: E402
     SHIPPED_SURROGATE,
     fit_surrogate,
+    load_surrogate,
     save_surrogate,
     surrogate_key,
 )
@@ -103,6 +110,7 @@ def main() -> int:
     parser.add_argument("--length", type=float, default=6.0)
     parser.add_argument("--ridge", type=float, default=0.2)
     parser.add_argument("--out", type=Path, default=SHIPPED_SURROGATE)
+    parser.add_argument("--extend", action="store_true", help="add to the shipped model's renders")
     args = parser.parse_args()
 
     renderer = get_renderer()
@@ -110,6 +118,9 @@ def main() -> int:
     basis = walk_basis(renderer, bank)
     data = render_points(renderer, bank, basis, args.points, args.renders, args.seed)
     coords = basis.coordinates(data["wt"], data["wp"]) + data["x"]
+    key = surrogate_key(models_key(renderer), basis.size)
+    if args.extend:
+        return extend(key, coords, data, args)
 
     if SHARED.is_dir():
         targets = stranger_embeddings()
@@ -125,9 +136,44 @@ def main() -> int:
             f"speakers, mean correlation {np.mean(corr):.3f}"
         )
     model = fit_surrogate(coords, data["emb"], data["f0"], length=args.length, ridge=args.ridge)
-    key = surrogate_key(models_key(renderer), basis.size)
     save_surrogate(args.out, key, model)
     print(f"wrote {args.out} ({key})")
+    return 0
+
+
+def extend(key: str, coords: np.ndarray, data: dict[str, np.ndarray], args) -> int:
+    shipped = load_surrogate(key)
+    if shipped is None:
+        print("no shipped model for these voices and this basis: fit one without --extend")
+        return 1
+    base = (shipped.points, shipped.targets, shipped.pitches)
+    if SHARED.is_dir():
+        targets = stranger_embeddings()
+        order = np.random.default_rng(0).permutation(len(coords))
+        held, fit = order[: len(order) // 5], order[len(order) // 5 :]
+        more = fit_surrogate(
+            np.vstack([base[0], coords[fit]]),
+            np.vstack([base[1], data["emb"][fit]]),
+            np.concatenate([base[2], data["f0"][fit]]),
+            length=args.length,
+            ridge=args.ridge,
+        )
+        for name, model in (("shipped", shipped), ("extended", more)):
+            predicted = model.embeddings(coords[held])
+            corr = [np.corrcoef(predicted @ t, data["emb"][held] @ t)[0, 1] for t in targets]
+            print(
+                f"{name} model ({len(model.points)} renders) on {len(held)} held-out new "
+                f"renders: mean correlation {np.mean(corr):.3f}"
+            )
+    model = fit_surrogate(
+        np.vstack([base[0], coords]),
+        np.vstack([base[1], data["emb"]]),
+        np.concatenate([base[2], data["f0"]]),
+        length=args.length,
+        ridge=args.ridge,
+    )
+    save_surrogate(args.out, key, model)
+    print(f"wrote {args.out} ({key}, {len(model.points)} renders)")
     return 0
 
 

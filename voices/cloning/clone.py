@@ -6,7 +6,7 @@ the style and one for the prosody half, so every one of the 510 rows stays a mix
 - instant: compare the reference embedding with the cached stock-voice embeddings, build a few
   candidates (similarity-weighted blends of same-gender voices, a pitch-matched prosody half),
   add the points the surrogate model (kernel regression from walk coordinates to the CAM++
-  embedding of the speech, fitted on 1,500 renders of random points) expects to sound most like
+  embedding of the speech, fitted on 2,500 renders of random points) expects to sound most like
   the reference near the speaker's pitch, render each on two texts, then take one step from the
   best of them through the step map (a linear map from walk coordinates to embedding change)
   and keep whichever the encoder finds closest.
