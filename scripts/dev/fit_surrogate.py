@@ -35,6 +35,7 @@ from voices.cloning.encoders import embed16, normalise, speaker_embedding  # noq
 from voices.cloning.render import blend, get_renderer  # noqa: E402
 from voices.cloning.surrogate import (  # noqa: E402
     SHIPPED_SURROGATE,
+    Surrogate,
     fit_surrogate,
     load_surrogate,
     save_surrogate,
@@ -119,59 +120,42 @@ def main() -> int:
     data = render_points(renderer, bank, basis, args.points, args.renders, args.seed)
     coords = basis.coordinates(data["wt"], data["wp"]) + data["x"]
     key = surrogate_key(models_key(renderer), basis.size)
-    if args.extend:
-        return extend(key, coords, data, args)
-
-    if SHARED.is_dir():
-        targets = stranger_embeddings()
-        order = np.random.default_rng(0).permutation(len(coords))
-        held, fit = order[: len(order) // 5], order[len(order) // 5 :]
-        model = fit_surrogate(
-            coords[fit], data["emb"][fit], data["f0"][fit], length=args.length, ridge=args.ridge
-        )
-        predicted = model.embeddings(coords[held])
-        corr = [np.corrcoef(predicted @ t, data["emb"][held] @ t)[0, 1] for t in targets]
-        print(
-            f"held-out points: predicted vs measured similarity to {len(targets)} real "
-            f"speakers, mean correlation {np.mean(corr):.3f}"
-        )
-    model = fit_surrogate(coords, data["emb"], data["f0"], length=args.length, ridge=args.ridge)
-    save_surrogate(args.out, key, model)
-    print(f"wrote {args.out} ({key})")
-    return 0
-
-
-def extend(key: str, coords: np.ndarray, data: dict[str, np.ndarray], args) -> int:
-    shipped = load_surrogate(key)
-    if shipped is None:
+    shipped = load_surrogate(key) if args.extend else None
+    if args.extend and shipped is None:
         print("no shipped model for these voices and this basis: fit one without --extend")
         return 1
-    base = (shipped.points, shipped.targets, shipped.pitches)
-    if SHARED.is_dir():
-        targets = stranger_embeddings()
-        order = np.random.default_rng(0).permutation(len(coords))
-        held, fit = order[: len(order) // 5], order[len(order) // 5 :]
-        more = fit_surrogate(
-            np.vstack([base[0], coords[fit]]),
-            np.vstack([base[1], data["emb"][fit]]),
-            np.concatenate([base[2], data["f0"][fit]]),
+    earlier = (
+        (shipped.points, shipped.targets, shipped.pitches)
+        if shipped
+        else (np.empty((0, coords.shape[1])), np.empty((0, data["emb"].shape[1])), np.empty(0))
+    )
+
+    def fit(rows: np.ndarray) -> Surrogate:
+        """Fitted on the shipped model's renders (with --extend) and these new ones."""
+        return fit_surrogate(
+            np.vstack([earlier[0], coords[rows]]),
+            np.vstack([earlier[1], data["emb"][rows]]),
+            np.concatenate([earlier[2], data["f0"][rows]]),
             length=args.length,
             ridge=args.ridge,
         )
-        for name, model in (("shipped", shipped), ("extended", more)):
+
+    if SHARED.is_dir():
+        targets = stranger_embeddings()
+        order = np.random.default_rng(0).permutation(len(coords))
+        held = order[: len(order) // 5]
+        candidates = {"new": fit(order[len(order) // 5 :])}
+        if shipped:
+            candidates["shipped"] = shipped
+        for name, model in candidates.items():
             predicted = model.embeddings(coords[held])
             corr = [np.corrcoef(predicted @ t, data["emb"][held] @ t)[0, 1] for t in targets]
             print(
-                f"{name} model ({len(model.points)} renders) on {len(held)} held-out new "
-                f"renders: mean correlation {np.mean(corr):.3f}"
+                f"{name} model ({len(model.points)} renders) on {len(held)} held-out points: "
+                f"predicted vs measured similarity to {len(targets)} real speakers, "
+                f"mean correlation {np.mean(corr):.3f}"
             )
-    model = fit_surrogate(
-        np.vstack([base[0], coords]),
-        np.vstack([base[1], data["emb"]]),
-        np.concatenate([base[2], data["f0"]]),
-        length=args.length,
-        ridge=args.ridge,
-    )
+    model = fit(np.arange(len(coords)))
     save_surrogate(args.out, key, model)
     print(f"wrote {args.out} ({key}, {len(model.points)} renders)")
     return 0
