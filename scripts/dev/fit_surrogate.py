@@ -16,7 +16,8 @@ recordings, none of the benchmark's speakers), so a model that fits only noise i
 With ``--extend`` the new renders (use another ``--seed``, so they are new points) are added to
 the shipped model's. The check then compares, on a fifth of the new renders held out, the
 shipped model against one fitted on its points and the other new ones: whether more renders
-still help is measured, not assumed.
+still help is measured, not assumed. The shipped model's length and ridge are kept
+(``--length`` and ``--ridge`` apply to a new model).
 """
 
 import argparse
@@ -124,20 +125,13 @@ def main() -> int:
     if args.extend and shipped is None:
         print("no shipped model for these voices and this basis: fit one without --extend")
         return 1
-    earlier = (
-        (shipped.points, shipped.targets, shipped.pitches)
-        if shipped
-        else (np.empty((0, coords.shape[1])), np.empty((0, data["emb"].shape[1])), np.empty(0))
-    )
 
     def fit(rows: np.ndarray) -> Surrogate:
-        """Fitted on the shipped model's renders (with --extend) and these new ones."""
+        """Fitted on these new renders, added to the shipped model's with --extend."""
+        if shipped:
+            return shipped.extended(coords[rows], data["emb"][rows], data["f0"][rows])
         return fit_surrogate(
-            np.vstack([earlier[0], coords[rows]]),
-            np.vstack([earlier[1], data["emb"][rows]]),
-            np.concatenate([earlier[2], data["f0"][rows]]),
-            length=args.length,
-            ridge=args.ridge,
+            coords[rows], data["emb"][rows], data["f0"][rows], length=args.length, ridge=args.ridge
         )
 
     if SHARED.is_dir():

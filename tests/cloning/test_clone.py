@@ -10,7 +10,7 @@ from voices.cloning import (
 )
 from voices.cloning.bank import load_bank
 from voices.cloning.features import SAMPLE_RATE
-from voices.cloning.render import get_renderer
+from voices.cloning.render import RENDER_LANG, get_renderer
 from voices.cloning.texts import HELD_OUT_TEXTS
 
 from .conftest import joined
@@ -41,7 +41,7 @@ class _Replaying:
     def __getattr__(self, name):
         return getattr(self._renderer, name)
 
-    def render(self, text, style, lang="a"):
+    def render(self, text, style, lang=RENDER_LANG):
         key = (text, np.asarray(style, np.float32).tobytes(), lang)
         if key not in self._seen:
             self.unseen += 1
