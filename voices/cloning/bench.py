@@ -159,7 +159,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seed", type=int, default=0, help="the clone's seed (the professional walk's probes)"
     )
+    parser.add_argument(
+        "--save-dir",
+        type=Path,
+        default=None,
+        help="write each clone's style array here (SOURCE_SPEAKER_TIER_sSEED.npy), so its "
+        "speech can be studied again without repeating an hour of professional clones",
+    )
     args = parser.parse_args(argv)
+    if args.save_dir is not None:
+        args.save_dir.mkdir(parents=True, exist_ok=True)
 
     renderer = get_renderer()
     bank = load_bank(renderer, log=lambda m: print(m, end="\r"))
@@ -194,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         except CloningError as e:
             print(f"{speaker:22s} skipped: {e}")
             continue
+        if args.save_dir is not None:
+            name = f"{speaker.replace('/', '_')}_{args.tier}_s{args.seed}.npy"
+            np.save(args.save_dir / name, result.style)
         clone_emb = _speech_embeddings(renderer, result.style)
         base_cache: dict[int, dict[str, np.ndarray]] = {}
         for enc in ENCODER_NAMES:
