@@ -4,7 +4,6 @@ Cloning itself runs on a worker (tests/voices/test_flow.py runs one end to end);
 only started, and the worker's progress and failure are written the way the worker writes them.
 """
 
-import os
 import shutil
 from pathlib import Path
 
@@ -12,14 +11,13 @@ import pytest
 
 from billing.selectors import balance_for
 from billing.services import grant_free_tier
+from tests.speech import SPEECH_DIR
 from voices.models import Voice
 from voices.services import voice_clone_fail
 from voices.tasks import voice_clone_task
 
 pytestmark = [pytest.mark.django_db, pytest.mark.model]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SPEECH = Path(os.environ.get("SPEEKO_SHARED_DIR") or REPO_ROOT.parent / "shared") / "speech"
 SAMPLES = ["ljspeech/LJ/LJ001-0001.flac", "ljspeech/LJ/LJ001-0003.flac"]
 CONSENT = "ljspeech/LJ/LJ001-0014.flac"
 
@@ -28,7 +26,7 @@ CONSENT = "ljspeech/LJ/LJ001-0014.flac"
 def recording(tmp_path):
     def copy(relative):
         target = tmp_path / Path(relative).name
-        shutil.copyfile(SPEECH / relative, target)
+        shutil.copyfile(SPEECH_DIR / relative, target)
         return target
 
     return copy

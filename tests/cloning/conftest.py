@@ -1,5 +1,4 @@
 import csv
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -7,14 +6,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.speech import SPEECH_DIR
 from voices.cloning import assets
 from voices.cloning.__main__ import main as cli
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def shared_dir() -> Path:
-    return Path(os.environ.get("SPEEKO_SHARED_DIR") or REPO.parent / "shared")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -25,10 +19,7 @@ def encoder_assets():
 
 @pytest.fixture(scope="session")
 def speech_dir() -> Path:
-    path = shared_dir() / "speech"
-    if not (path / "MANIFEST.tsv").is_file():
-        raise RuntimeError(f"real recordings not found in {path}; set SPEEKO_SHARED_DIR")
-    return path
+    return SPEECH_DIR
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
 from pathlib import Path
 
@@ -11,12 +10,10 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
+from tests.speech import SPEECH_DIR
 from voices.models import ConsentRecord, Sample, Voice
 from voices.storage import file_save, sha256_hex
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("SPEEKO_SHARED_DIR") or REPO_ROOT.parent / "shared")
-SPEECH = SHARED / "speech"
 # One speaker for samples and consent (LJ Speech), and a stranger (LibriSpeech 103).
 LJ_SAMPLES = ["ljspeech/LJ/LJ001-0001.flac", "ljspeech/LJ/LJ001-0003.flac"]
 LJ_CONSENT = "ljspeech/LJ/LJ001-0014.flac"
@@ -34,10 +31,10 @@ def media(settings, tmp_path) -> Path:
 
 @pytest.fixture
 def speech(tmp_path):
-    """Copy a shared recording into the test's folder and return its path."""
+    """Copy a test recording into the test's folder and return its path."""
 
     def copy(relative: str) -> Path:
-        source = SPEECH / relative
+        source = SPEECH_DIR / relative
         target = tmp_path / "speech" / source.name
         target.parent.mkdir(exist_ok=True)
         shutil.copyfile(source, target)
