@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from billing.models import CreditAccount, LedgerEntry
+from speeko_site.core.dates import day_start
 
 
 def balance_for(*, user: Any) -> int:
@@ -29,14 +30,14 @@ def ledger_for(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[LedgerEntry]:
-    """The user's ledger, newest first, filtered by kind and an inclusive date range (UTC days)."""
+    """The user's ledger, newest first, filtered by kind and an inclusive date range."""
     entries = LedgerEntry.objects.filter(account__user=user).select_related("created_by")
     if kind:
         entries = entries.filter(kind=kind)
     if date_from:
-        entries = entries.filter(created_at__gte=_day_start(date_from))
+        entries = entries.filter(created_at__gte=day_start(date_from))
     if date_to:
-        entries = entries.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
+        entries = entries.filter(created_at__lt=day_start(date_to + timedelta(days=1)))
     return entries
 
 
@@ -60,13 +61,13 @@ def usage_by_day(*, user: Any, days: int = 30) -> list[DayUsage]:
     Spending is what left the balance for the product: reservations, settlement corrections and
     cloning fees, net of refunds, on the day each happened. Every day is present, zero or not.
     """
-    today = timezone.now().date()
+    today = timezone.localdate()
     first = today - timedelta(days=days - 1)
     rows = (
         LedgerEntry.objects.filter(
             account__user=user,
             kind__in=LedgerEntry.SPENDING_KINDS,
-            created_at__gte=_day_start(first),
+            created_at__gte=day_start(first),
         )
         .annotate(day=TruncDate("created_at"))
         .values("day")
@@ -88,10 +89,6 @@ def usage_by_day(*, user: Any, days: int = 30) -> list[DayUsage]:
             )
         )
     return usage
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def ledger_discrepancies() -> list[str]:
