@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -53,13 +53,16 @@ class DayUsage:
     day: date
     characters: int
     spent_micros: int
+    jobs: int = 0
 
 
 def usage_by_day(*, user: Any, days: int = 30) -> list[DayUsage]:
-    """Characters billed and money spent per day over the last `days` days, oldest first.
+    """Characters billed, money spent and jobs settled per day over the last `days` days (today
+    included), oldest first. The usage page and `GET /v1/usage` both read it, so they agree.
 
     Spending is what left the balance for the product: reservations, settlement corrections and
-    cloning fees, net of refunds, on the day each happened. Every day is present, zero or not.
+    cloning fees, net of refunds, on the day each happened. Characters and jobs count on the day a
+    job settled. Every day is present, zero or not.
     """
     today = timezone.localdate()
     first = today - timedelta(days=days - 1)
@@ -74,6 +77,7 @@ def usage_by_day(*, user: Any, days: int = 30) -> list[DayUsage]:
         .annotate(
             characters=Sum("characters", filter=Q(kind=LedgerEntry.Kind.SETTLEMENT)),
             net=Sum("amount_micros"),
+            jobs=Count("id", filter=Q(kind=LedgerEntry.Kind.SETTLEMENT)),
         )
     )
     by_day = {row["day"]: row for row in rows}
@@ -86,6 +90,7 @@ def usage_by_day(*, user: Any, days: int = 30) -> list[DayUsage]:
                 day=day,
                 characters=row.get("characters") or 0,
                 spent_micros=-(row.get("net") or 0),
+                jobs=row.get("jobs") or 0,
             )
         )
     return usage
