@@ -8,7 +8,7 @@ class BillingConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import email_confirmed
 
-        from billing.signals import grant_free_tier_on_email_confirmed
+        from billing.receivers import grant_free_tier_on_email_confirmed
 
         email_confirmed.connect(
             grant_free_tier_on_email_confirmed, dispatch_uid="billing.grant_free_tier"

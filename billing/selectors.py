@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
 from billing.models import CreditAccount, LedgerEntry
+from speeko_site.core.dates import day_start
 
 
 def balance_for(*, user: Any) -> int:
@@ -29,14 +30,14 @@ def ledger_for(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[LedgerEntry]:
-    """The user's ledger, newest first, filtered by kind and an inclusive date range (UTC days)."""
+    """The user's ledger, newest first, filtered by kind and an inclusive date range."""
     entries = LedgerEntry.objects.filter(account__user=user).select_related("created_by")
     if kind:
         entries = entries.filter(kind=kind)
     if date_from:
-        entries = entries.filter(created_at__gte=_day_start(date_from))
+        entries = entries.filter(created_at__gte=day_start(date_from))
     if date_to:
-        entries = entries.filter(created_at__lt=_day_start(date_to + timedelta(days=1)))
+        entries = entries.filter(created_at__lt=day_start(date_to + timedelta(days=1)))
     return entries
 
 
@@ -52,27 +53,31 @@ class DayUsage:
     day: date
     characters: int
     spent_micros: int
+    jobs: int = 0
 
 
 def usage_by_day(*, user: Any, days: int = 30) -> list[DayUsage]:
-    """Characters billed and money spent per day over the last `days` days, oldest first.
+    """Characters billed, money spent and jobs settled per day over the last `days` days (today
+    included), oldest first. The usage page and `GET /v1/usage` both read it, so they agree.
 
     Spending is what left the balance for the product: reservations, settlement corrections and
-    cloning fees, net of refunds, on the day each happened. Every day is present, zero or not.
+    cloning fees, net of refunds, on the day each happened. Characters and jobs count on the day a
+    job settled. Every day is present, zero or not.
     """
-    today = timezone.now().date()
+    today = timezone.localdate()
     first = today - timedelta(days=days - 1)
     rows = (
         LedgerEntry.objects.filter(
             account__user=user,
             kind__in=LedgerEntry.SPENDING_KINDS,
-            created_at__gte=_day_start(first),
+            created_at__gte=day_start(first),
         )
         .annotate(day=TruncDate("created_at"))
         .values("day")
         .annotate(
             characters=Sum("characters", filter=Q(kind=LedgerEntry.Kind.SETTLEMENT)),
             net=Sum("amount_micros"),
+            jobs=Count("id", filter=Q(kind=LedgerEntry.Kind.SETTLEMENT)),
         )
     )
     by_day = {row["day"]: row for row in rows}
@@ -85,13 +90,10 @@ def usage_by_day(*, user: Any, days: int = 30) -> list[DayUsage]:
                 day=day,
                 characters=row.get("characters") or 0,
                 spent_micros=-(row.get("net") or 0),
+                jobs=row.get("jobs") or 0,
             )
         )
     return usage
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def ledger_discrepancies() -> list[str]:

@@ -1,4 +1,8 @@
+import os
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import pre_delete
 
 
 class SynthesisConfig(AppConfig):
@@ -6,15 +10,9 @@ class SynthesisConfig(AppConfig):
     verbose_name = "Synthesis"
 
     def ready(self) -> None:
-        import os
-
-        from django.conf import settings
-
         # The engine reads its limit from the environment; jobs may be as long as the product
         # allows (the engine's own default suits one-off calls from its command line).
         os.environ.setdefault("SPEEKO_ENGINE_MAX_CHARS", str(settings.SYNTHESIS_MAX_CHARACTERS))
-
-        from django.db.models.signals import pre_delete
 
         from synthesis.receivers import erase_user_audio, erase_voice_audio
         from voices.signals import voice_erased

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
+import redis
 from django.conf import settings
 
 END_FIELD = b"end"
@@ -37,8 +38,6 @@ class Relay(Protocol):
 
 class RedisRelay:
     def __init__(self, url: str) -> None:
-        import redis
-
         self._redis = redis.Redis.from_url(url)
 
     @staticmethod

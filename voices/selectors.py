@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from speeko_site.core.dates import day_start
 from voices.models import AuditEntry, ConsentRecord, Sample, Voice
 
 VISIBLE = [s for s in Voice.Status.values if s != Voice.Status.DRAFT]
@@ -136,9 +137,9 @@ def consents_for_staff(
     if relation:
         records = records.filter(relation=relation)
     if since:
-        records = records.filter(created_at__gte=_day_start(since))
+        records = records.filter(created_at__gte=day_start(since))
     if until:
-        records = records.filter(created_at__lt=_day_start(until) + timezone.timedelta(days=1))
+        records = records.filter(created_at__lt=day_start(until + timedelta(days=1)))
     if q.strip():
         term = q.strip()
         records = records.filter(
@@ -148,10 +149,6 @@ def consents_for_staff(
             | Q(user__email__icontains=term)
         )
     return records
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def audit_entries_for_consent(*, consent: ConsentRecord) -> QuerySet[AuditEntry]:

@@ -7,7 +7,6 @@ from functools import wraps
 from typing import Any
 
 from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Query, Status
@@ -16,7 +15,7 @@ from ninja.errors import HttpError
 
 from billing.money import format_usd
 from billing.pricing import characters_for_micros
-from billing.selectors import balance_for
+from billing.selectors import balance_for, usage_by_day
 from speeko_site.api import presenters
 from speeko_site.api.api import api
 from speeko_site.api.errors import error_response
@@ -265,17 +264,12 @@ def _grouped(jobs: Any, field: str) -> list[dict[str, Any]]:
 def usage(request: HttpRequest, days: int = Query(30, ge=1, le=366)):
     since = timezone.now() - timedelta(days=days)
     jobs = Job.objects.filter(owner=request.user, status=Job.Status.DONE, created_at__gte=since)
-    per_day = (
-        jobs.annotate(day=TruncDate("created_at"))
-        .values("day")
-        .annotate(characters=Sum("billable_characters"), cost=Sum("charged_micros"), n=Count("id"))
-        .order_by("day")
-    )
     return {
         "days": [
-            {"date": r["day"], "characters": r["characters"], "cost_micros": r["cost"],
-             "jobs": r["n"]}
-            for r in per_day
+            {"date": d.day, "characters": d.characters, "cost_micros": d.spent_micros,
+             "jobs": d.jobs}
+            for d in usage_by_day(user=request.user, days=days)
+            if d.characters or d.spent_micros or d.jobs
         ],
         "by_voice": _grouped(jobs, "voice"),
         "by_key": _grouped(jobs, "client_ref"),

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -26,7 +27,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from speeko_site.celery import app
 from speeko_site.core.models import Canary
+from speeko_site.core.services import canary_send
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +50,6 @@ def check_database() -> dict[str, Any]:
 
 
 def _redis_eviction_policy() -> str | None:
-    import redis
-
     client = redis.Redis.from_url(
         settings.REDIS_URL,
         socket_connect_timeout=_BROKER_TIMEOUT_SECONDS,
@@ -68,8 +69,6 @@ def _check_broker_folders(options: dict[str, Any]) -> None:
 
 
 def check_broker() -> dict[str, Any]:
-    from speeko_site.celery import app
-
     with app.connection_for_write(connect_timeout=_BROKER_TIMEOUT_SECONDS) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, timeout=_BROKER_TIMEOUT_SECONDS)
         detail: dict[str, Any] = {"transport": conn.transport_cls}
@@ -87,8 +86,6 @@ def check_broker() -> dict[str, Any]:
 
 def check_worker() -> dict[str, Any]:
     """Round trip a canary through the broker and a worker; fails after the configured wait."""
-    from speeko_site.core.services import canary_send
-
     timeout = settings.HEALTHZ_CANARY_TIMEOUT_SECONDS
     canary = canary_send()
     deadline = time.monotonic() + timeout

@@ -177,7 +177,7 @@ def playback_stalls(
     return {"chunks": chunks, "stalls": stalls, "stall_s": stall_s}
 
 
-# About 27 s of speech: what six chunks of the former clause-first chunking covered.
+# About 27 s of speech: what six chunks of clause-first chunking (CLAUSE_FIRST) cover.
 SAME_AUDIO_SAMPLES = 650_000
 
 

@@ -83,7 +83,7 @@ class ChunkPolicy:
         return ChunkSizes(self, limit)
 
 
-# The chunking before the short opening and the ramp: a whole first clause of up to 40
+# Clause-first chunking, without the short opening and the ramp: a whole first clause of up to 40
 # symbols, then full-size chunks. Cloning renders with it (its stored renders were made so),
 # and the bench compares against it.
 CLAUSE_FIRST = ChunkPolicy(first=40, first_alone=40, target=120, ramp=False, phrase_cuts=False)

@@ -1,4 +1,4 @@
-"""A voice cloned from English speaks every language the engine speaks (issue 6).
+"""A voice cloned from English speaks every language the engine speaks.
 
 The style array carries no language: the engine's front end for ``lang`` turns the text into
 phonemes and the cloned style speaks them. Whisper tiny.en cannot judge other languages, so

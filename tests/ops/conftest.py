@@ -12,10 +12,10 @@ import pytest
 from billing.models import Reservation
 from billing.selectors import balance_for
 from billing.services import credits_adjust
-from synthesis.loadtest import Stack
 from synthesis.models import Job
 from synthesis.relay import get_relay
 from tests.conftest import REPO_ROOT, WorkerProcess, subprocess_env, wait_until
+from tests.support.stack import Stack
 
 CREDIT = 5_000_000
 # ~15 s of speech: a worker is killed after its first bytes, long before the end, and the

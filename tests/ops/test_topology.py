@@ -13,8 +13,8 @@ import shlex
 import yaml
 from django.conf import settings
 
-from synthesis.loadtest import procfile
 from tests.conftest import REPO_ROOT
+from tests.support.stack import procfile
 
 PROCESSES = {
     "web", "worker-synthesis", "worker-cloning", "worker-cloning-instant", "worker-maintenance",

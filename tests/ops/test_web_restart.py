@@ -12,10 +12,10 @@ import json
 
 import pytest
 
-from synthesis.loadtest import free_port
 from synthesis.models import Job
 from tests.conftest import start_worker, wait_until
 from tests.ops.conftest import MEDIUM_TEXT, assert_ended_once, refreshed
+from tests.support.stack import free_port
 
 pytestmark = [pytest.mark.worker, pytest.mark.model]
 

@@ -1,4 +1,4 @@
-"""Speed of the HTTP path: `python -m synthesis.bench_http [--runs 3]`.
+"""Speed of the HTTP path: `python -m benchmarks.bench_http [--runs 3]`.
 
 Starts the real stack from the Procfile (gunicorn web + one synthesis worker, warmed up with a
 first request) on the same services as the load test (a scratch database and broker prefix when
@@ -24,17 +24,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from synthesis.loadtest import (
-    Result,
-    Stack,
-    customer,
-    free_port,
-    prepare,
-    scratch_environment,
-    start_stack,
-    tts_request,
-    warm_up,
-)
+from benchmarks.loadtest import Result, customer, prepare, start_stack, tts_request, warm_up
+from tests.support.stack import Stack, free_port, scratch_environment
 
 SHORT = "Hello! This is Speeko, reading a short sentence aloud."
 LONG = (
