@@ -29,6 +29,12 @@ class TextTooLong(InvalidRequest):
     status = 413
 
 
+class AudioTooLong(SynthesisError):
+    """Raised inside a worker when a job's audio runs past what its billed characters allow."""
+
+    code = "audio_too_long"
+
+
 class UnknownVoice(InvalidRequest):
     code = "unknown_voice"
 

@@ -25,8 +25,9 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from billing.pricing import billable_characters, tts_cost_micros
+from billing.pricing import tts_cost_micros
 from billing.services import reservation_create, reservation_release, reservation_settle
+from billing.spoken import spoken_measure
 from speeko_site.core.logging import logs_job_id
 from synthesis import exceptions as errors
 from synthesis.models import Job
@@ -100,11 +101,14 @@ def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, 
         raise errors.TextTooLong(str(e)) from e
     except engine_errors.EngineError as e:
         raise errors.InvalidRequest(str(e)[:1].upper() + str(e)[1:]) from e
+    measure = spoken_measure(text, ssml=ssml)
+    if not measure.pauses_allowed:
+        raise errors.InvalidSSML(measure.pause_problem())
 
 
 def job_estimate(*, text: str, voice: str, ssml: bool) -> tuple[int, int]:
     """(billable characters, cost in micro-dollars) of a request, without validating it."""
-    characters = billable_characters(text, ssml=ssml) if text.strip() else 0
+    characters = spoken_measure(text, ssml=ssml).characters if text.strip() else 0
     cloned = voice_kind(voice) == Job.VoiceKind.CLONED
     return characters, tts_cost_micros(characters, cloned=cloned) if characters else 0
 
@@ -241,6 +245,7 @@ def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
     if job.voice_kind == Job.VoiceKind.CLONED:
         voice = _cloned_style(user=job.owner, voice=job.voice)
     stats, beat = _AudioStats(), _Beat(job)
+    limit = spoken_measure(job.text, ssml=job.ssml).audio_limit_seconds
     chunks = _engine().stream(
         job.text, voice=voice, speed=job.speed, lang=job.language or None, ssml=job.ssml
     )
@@ -248,6 +253,11 @@ def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
     def counted() -> Iterator[np.ndarray]:
         for chunk in chunks:
             stats.add(chunk)
+            if stats.samples > limit * 24000:
+                raise errors.AudioTooLong(
+                    f"The audio ran past the {limit:,.0f} s this request may produce, so it was "
+                    "stopped and your credits were refunded. See the pricing page for the rule."
+                )
             yield chunk
 
     first = True
