@@ -45,6 +45,11 @@ class TooManyJobs(SynthesisError):
     retry_after = 5
 
 
+class KeyLimitReached(SynthesisError):
+    code = "rate_limited"
+    status = 429
+
+
 class JobFinished(SynthesisError):
     code = "job_finished"
     status = 409

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -113,8 +114,24 @@ def job_estimate(*, text: str, voice: str, ssml: bool) -> tuple[int, int]:
     return characters, tts_cost_micros(characters, cloned=cloned) if characters else 0
 
 
+def _key_limit_check(*, client_ref: str, limit: int, characters: int) -> None:
+    """Refuse a request that would take an API key past its monthly character limit. The caller
+    holds the user's lock, so concurrent requests on one key are counted one at a time."""
+    month_start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    used = (
+        Job.objects.filter(client_ref=client_ref, created_at__gte=month_start)
+        .exclude(status__in=[Job.Status.FAILED, Job.Status.CANCELLED])
+        .aggregate(total=Sum("billable_characters"))["total"]
+        or 0
+    )
+    if used + characters > limit:
+        raise errors.KeyLimitReached(
+            f"This key's monthly limit is {limit:,} characters; {used:,} are used this month."
+        )
+
+
 @transaction.atomic
-def _job_create(*, user: Any, fields: dict[str, Any]) -> Job:
+def _job_create(*, user: Any, fields: dict[str, Any], key_limit: int | None = None) -> Job:
     # Lock the user row so one account's concurrent submissions are counted one at a time.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     active = Job.objects.filter(owner=user, status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
@@ -123,6 +140,11 @@ def _job_create(*, user: Any, fields: dict[str, Any]) -> Job:
             f"You already have {settings.SYNTHESIS_MAX_ACTIVE_JOBS} jobs in progress. "
             "Wait for one to finish, or cancel one."
         )
+    if key_limit is not None:
+        _key_limit_check(
+            client_ref=fields["client_ref"], limit=key_limit,
+            characters=fields["billable_characters"],
+        )  # fmt: skip
     job = Job.objects.create(owner=user, **fields)
     job.reservation = reservation_create(
         user=user,
@@ -150,9 +172,13 @@ def job_submit(
     ssml: bool = False,
     source: str = "web",
     client_ref: str = "",
+    key_limit: int | None = None,
 ) -> Job:
     """Validate a request, reserve its cost and queue it. Raises SynthesisError subclasses,
-    VoicePolicyError (cloned voice not usable) or InsufficientCredits; nothing is kept then."""
+    VoicePolicyError (cloned voice not usable) or InsufficientCredits; nothing is kept then.
+
+    `key_limit` is the monthly character limit of the API key named by `client_ref`, if any.
+    """
     voice = voice.strip()
     _validate(user=user, text=text, voice=voice, language=language, speed=speed, ssml=ssml,
               fmt=fmt)  # fmt: skip
@@ -163,7 +189,7 @@ def job_submit(
         "client_ref": client_ref, "billable_characters": characters,
         "estimated_cost_micros": cost,
     }  # fmt: skip
-    return _job_create(user=user, fields=fields)
+    return _job_create(user=user, fields=fields, key_limit=key_limit)
 
 
 # --- worker side --------------------------------------------------------------------------
