@@ -50,6 +50,12 @@ class KeyLimitReached(SynthesisError):
     status = 429
 
 
+class QueueUnavailable(SynthesisError):
+    code = "queue_unavailable"
+    status = 503
+    retry_after = 10
+
+
 class JobFinished(SynthesisError):
     code = "job_finished"
     status = 409

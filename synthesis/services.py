@@ -46,6 +46,7 @@ FORMATS = {
 # Typical English speech at speed 1.0, used only to estimate progress before the end is known.
 CHARACTERS_PER_SECOND = 15.0
 WAVEFORM_BARS = 160
+NOT_QUEUED = "not_queued"
 _BEAT_SECONDS = 2.0
 
 
@@ -189,7 +190,21 @@ def job_submit(
         "client_ref": client_ref, "billable_characters": characters,
         "estimated_cost_micros": cost,
     }  # fmt: skip
-    return _job_create(user=user, fields=fields, key_limit=key_limit)
+    job = _job_create(user=user, fields=fields, key_limit=key_limit)
+    job.refresh_from_db(fields=["status", "error_code"])
+    if job.error_code == NOT_QUEUED:
+        raise errors.QueueUnavailable(
+            "Speech synthesis is not accepting work right now (the job queue is unavailable); "
+            "nothing was charged. Try again shortly."
+        )
+    return job
+
+
+def job_not_queued(*, public_id: str) -> None:
+    """Fail and refund a job whose message could not be sent to the broker."""
+    job = Job.objects.filter(public_id=public_id).first()
+    if job is not None:
+        _job_fail(job=job, code=NOT_QUEUED, message="The job could not be queued; refunded.")
 
 
 # --- worker side --------------------------------------------------------------------------
