@@ -262,7 +262,10 @@ def email_normalise(address: str) -> str:
 def email_grant_key(address: str) -> str:
     """The free grant's ledger key for an address: a keyed digest, not the address itself, so
     the ledger (kept after an account is erased) holds no personal data."""
-    digest = salted_hmac(GRANT_DIGEST_SALT, email_normalise(address), algorithm="sha256")
+    digest = salted_hmac(
+        GRANT_DIGEST_SALT, email_normalise(address), secret=settings.BILLING_GRANT_KEY,
+        algorithm="sha256",
+    )  # fmt: skip
     return f"free-tier:email:{digest.hexdigest()}"
 
 

@@ -294,6 +294,13 @@ BILLING_CLONING_FEE_MICROS = {
     "professional": env_int("BILLING_PROFESSIONAL_CLONE_FEE_MICROS", 5_000_000, minimum=0),
 }
 BILLING_FREE_TIER_MICROS = env_int("BILLING_FREE_TIER_MICROS", 5_000_000, minimum=0)
+# Key of the digests that remember which e-mail addresses had the free tier (kept after erasure).
+# Set it explicitly in production: rotating SECRET_KEY would otherwise let every address claim the
+# free tier again.
+BILLING_GRANT_KEY = (
+    env_str("BILLING_GRANT_KEY")
+    or hashlib.sha256(f"speeko.billing.grant:{SECRET_KEY}".encode()).hexdigest()
+)
 # A reservation still held this long after it was made belongs to a job that can no longer
 # finish (the hard time limit has passed), unless a checker below says the job is still queued
 # or running.
