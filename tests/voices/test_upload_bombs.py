@@ -16,6 +16,7 @@ from tests.conftest import subprocess_env
 
 # Python, numpy, soundfile and soxr take about 130 MB before any audio is read.
 PEAK_RSS_BOUND_MB = 300
+LONGEST_PEAK_RSS_BOUND_MB = 450
 
 _DECODE = """
 import json, resource, sys
@@ -65,6 +66,18 @@ def test_a_high_rate_multichannel_recording_is_decoded_at_48_khz_in_bounded_memo
     assert result["seconds"] == pytest.approx(120, abs=0.1)
     # Decoded whole at 192 kHz and 4 channels this is 368 MB of float32 before mixing down.
     assert result["peak_mb"] < PEAK_RSS_BOUND_MB
+
+
+def test_the_longest_accepted_recording_decodes_within_its_own_bound(tmp_path):
+    # 20 minutes at 48 kHz is the most any upload decodes to: 230 MB of float32 samples.
+    longest = tmp_path / "longest.flac"
+    _silent_flac(longest, sr=48_000, seconds=19 * 60 + 50)
+    result = _decode_in_child(longest)
+    assert result["seconds"] == pytest.approx(1190, abs=0.1)
+    assert result["peak_mb"] < LONGEST_PEAK_RSS_BOUND_MB
+    past_the_cap = tmp_path / "past.flac"
+    _silent_flac(past_the_cap, sr=48_000, seconds=20 * 60 + 10)
+    assert "longer than 20 minutes" in _decode_in_child(past_the_cap)["refused"]
 
 
 def test_too_many_channels_are_refused(tmp_path):

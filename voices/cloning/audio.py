@@ -88,32 +88,41 @@ def _header_check(sr: int, channels: int, frames: int) -> None:
 
 
 class _MonoCollector:
-    """Mono blocks at a bounded rate, refusing audio past the length cap as it arrives."""
+    """Mono blocks at a bounded rate, written into one buffer (sized from the header when it
+    gives the length), refusing audio past the length cap as it arrives."""
 
-    def __init__(self, sr: int) -> None:
+    def __init__(self, sr: int, frames: int = 0) -> None:
         self.sr = min(sr, _DECODE_RATE)
         self.stream = soxr.ResampleStream(sr, self.sr, 1, dtype="float32") if sr > self.sr else None
-        self.blocks: list[np.ndarray] = []
+        self.cap = _MAX_DECODE_SECONDS * self.sr
+        expected = frames * self.sr // sr + _BLOCK_FRAMES if frames > 0 else self.sr * 60
+        self.buffer = np.empty(min(expected, self.cap), dtype=np.float32)
         self.size = 0
 
     def add(self, mono: np.ndarray, *, last: bool = False) -> None:
         if self.stream is not None:
             mono = self.stream.resample_chunk(mono, last=last)
-        self.size += len(mono)
-        if self.size > _MAX_DECODE_SECONDS * self.sr:
+        end = self.size + len(mono)
+        if end > self.cap:
             raise UnsupportedAudio(f"longer than {_MAX_DECODE_SECONDS // 60} minutes")
-        self.blocks.append(mono.astype(np.float32, copy=False))
+        if end > len(self.buffer):
+            grown = np.empty(min(max(end, 2 * len(self.buffer)), self.cap), dtype=np.float32)
+            grown[: self.size] = self.buffer[: self.size]
+            self.buffer = grown
+        self.buffer[self.size : end] = mono
+        self.size = end
 
     def audio(self) -> np.ndarray:
         if self.stream is not None:
             self.add(np.zeros(0, dtype=np.float32), last=True)
-        return np.concatenate(self.blocks) if self.blocks else np.zeros(0, dtype=np.float32)
+            self.stream = None
+        return self.buffer[: self.size]
 
 
 def _decode_soundfile(data: bytes) -> tuple[np.ndarray, int]:
     with sf.SoundFile(io.BytesIO(data)) as f:
         _header_check(f.samplerate, f.channels, f.frames)
-        collector, decoded = _MonoCollector(f.samplerate), 0
+        collector, decoded = _MonoCollector(f.samplerate, f.frames), 0
         for block in f.blocks(blocksize=_BLOCK_FRAMES, dtype="float32", always_2d=True):
             decoded += len(block)
             collector.add(block.mean(axis=1))
@@ -144,7 +153,7 @@ def _decode_av(data: bytes, label: str) -> tuple[np.ndarray, int]:
         raise UnsupportedAudio(f"{label}: not a recognised audio file ({e})") from e
     except UnsupportedAudio as e:
         raise UnsupportedAudio(f"{label}: {e}") from e
-    if collector is None or not collector.blocks:
+    if collector is None or not collector.size:
         raise UnsupportedAudio(f"{label}: no decodable audio")
     return collector.audio(), collector.sr
 
