@@ -6,9 +6,9 @@
   replaces and its pronunciation (`ph`, in phoneme symbols, whitespace collapsed).
 - `<break>` pauses are not billed, but each is at most 10 seconds and together they may last at
   most 30 seconds plus one second per 20 billed characters; a request asking for more is refused.
-- The audio of one request may last at most 30 seconds plus one second per 3 billed characters
-  (slow speech at half speed reads about 4 characters a second) plus its pauses; a job that runs
-  past that is stopped and refunded.
+- The audio of one request may last at most 30 seconds plus one second per billed character plus
+  its pauses (the slowest speech, Mandarin at half speed and x-slow prosody, reads more than one
+  character a second); a job that runs past that is stopped and refunded.
 
 `spoken_measure` is the only implementation of this rule: the estimate, the reservation and the
 settlement all take their characters from it.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 PAUSE_FREE_SECONDS = 30.0
 CHARACTERS_PER_PAUSE_SECOND = 20
 AUDIO_FREE_SECONDS = 30.0
-CHARACTERS_PER_AUDIO_SECOND = 3
+SECONDS_PER_CHARACTER = 1.0
 
 _WHITESPACE_RUN = re.compile(r"\s+")
 
@@ -38,7 +38,7 @@ class SpokenMeasure:
 
     @property
     def audio_limit_seconds(self) -> float:
-        speech = AUDIO_FREE_SECONDS + self.characters / CHARACTERS_PER_AUDIO_SECOND
+        speech = AUDIO_FREE_SECONDS + self.characters * SECONDS_PER_CHARACTER
         return speech + min(self.pause_seconds, self.pause_limit_seconds)
 
     @property

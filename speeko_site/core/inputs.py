@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 # Lengths shared by the API schemas and the forms; each matches the column it is stored in.
 VOICE_ID_MAX = 200
 NAME_MAX = 100
-LANGUAGE_MAX = 10
+LANGUAGE_MAX = 8
 URL_VALUE_MAX = 1000
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")

@@ -79,7 +79,7 @@ def test_a_job_whose_audio_runs_past_its_cap_is_stopped_and_refunded(
 ):
     fund(alice, staff)
     monkeypatch.setattr(spoken, "AUDIO_FREE_SECONDS", 0.0)
-    monkeypatch.setattr(spoken, "CHARACTERS_PER_AUDIO_SECOND", 1000)
+    monkeypatch.setattr(spoken, "SECONDS_PER_CHARACTER", 0.001)
     response = api.post("/v1/tts?async=true", {"text": "Hello there, this is a test."})
     assert response.status_code == 202
     job = Job.objects.get()
