@@ -33,7 +33,7 @@ class TTSIn(Schema):
     ssml: bool = False
 
 
-ERRORS = dict.fromkeys((400, 401, 402, 403, 404, 409, 413, 415, 422, 429), ErrorOut)
+ERRORS = dict.fromkeys((400, 401, 402, 403, 404, 409, 413, 415, 422, 429, 503), ErrorOut)
 
 
 class JobOut(Schema):
