@@ -5,6 +5,7 @@ peak resident memory (ru_maxrss) measures that decoding alone.
 """
 
 import json
+import os
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.conftest import subprocess_env
+from tests.conftest import REPO_ROOT
 
 # Python, numpy, soundfile and soxr take about 130 MB before any audio is read.
 PEAK_RSS_BOUND_MB = 300
@@ -43,7 +44,8 @@ def _silent_flac(path, *, sr: int, seconds: int, channels: int = 1) -> None:
 def _decode_in_child(path) -> dict:
     done = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", _DECODE, str(path)],
-        capture_output=True, text=True, timeout=120, env=subprocess_env(),
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
