@@ -1,7 +1,8 @@
 """Hostile audio uploads: a small file that decodes to gigabytes must be refused cheaply.
 
-Each file is decoded in a child process by the function the upload view calls, so the child's
-peak resident memory (ru_maxrss) measures that decoding alone.
+Each file is decoded in a child process by the function the upload view calls, and the child's
+peak resident memory (VmHWM, which starts afresh at exec, unlike ru_maxrss, which Linux carries over
+from the parent that started the child) measures that decoding alone.
 """
 
 import json
@@ -20,7 +21,7 @@ PEAK_RSS_BOUND_MB = 300
 LONGEST_PEAK_RSS_BOUND_MB = 450
 
 _DECODE = """
-import json, resource, sys
+import json, sys
 from voices.uploads import audio_decode
 from voices.exceptions import UploadRejected
 data = open(sys.argv[1], "rb").read()
@@ -29,7 +30,9 @@ try:
     result = {"seconds": len(audio) / sr, "rate": sr}
 except UploadRejected as e:
     result = {"refused": e.message}
-result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+with open("/proc/self/status") as status:
+    peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+result["peak_mb"] = peak_kb / 1024
 print(json.dumps(result))
 """
 
