@@ -9,34 +9,18 @@ says you can afford you can always afford: `tts_cost_micros(characters_for_micro
 from __future__ import annotations
 
 import math
-import re
 from fractions import Fraction
 
 from django.conf import settings
 
 from billing.exceptions import BillingError
 from billing.money import format_usd
-
-_WHITESPACE_RUN = re.compile(r"\s+")
+from billing.spoken import spoken_measure
 
 
 def billable_characters(text: str, *, ssml: bool = False) -> int:
-    """Count the characters a request is billed for.
-
-    The billable characters are the characters of the text that is spoken: with `ssml=True` the
-    markup (tags, attributes, comments) is not billed, only the spoken text the engine extracts.
-    Every run of whitespace (spaces, tabs, newlines) counts as one character, and leading and
-    trailing whitespace is not counted. Punctuation and every other character count as one each.
-    """
-    spoken = _spoken_text(text) if ssml else text
-    return len(_WHITESPACE_RUN.sub(" ", spoken).strip())
-
-
-def _spoken_text(ssml_text: str) -> str:
-    # Imported lazily: billing must not load the engine (and its model code) just to count.
-    from synthesis.engine.text import billable_text
-
-    return billable_text(ssml_text, ssml=True)
+    """The characters a request is billed for, by the rule in `billing.spoken`."""
+    return spoken_measure(text, ssml=ssml).characters
 
 
 def _rate(*, cloned: bool) -> Fraction:

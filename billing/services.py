@@ -14,9 +14,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 
 from billing.exceptions import BillingError, InsufficientCredits
@@ -25,6 +26,7 @@ from billing.money import format_usd
 
 logger = logging.getLogger(__name__)
 Kind = LedgerEntry.Kind
+GRANT_DIGEST_SALT = "speeko.billing.free-tier-email"
 
 
 @transaction.atomic
@@ -247,33 +249,63 @@ def fee_refund(*, idempotency_key: str, reason: str) -> LedgerEntry | None:
     )
 
 
-def _has_verified_email(user: Any) -> bool:
+def email_normalise(address: str) -> str:
+    """The mailbox an address delivers to: case folded, a "+tag" dropped, and Gmail's dots
+    ignored, so one person's variants of one address count as one."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in ("gmail.com", "googlemail.com"):
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+def email_grant_key(address: str) -> str:
+    """The free grant's ledger key for an address: a keyed digest, not the address itself, so
+    the ledger (kept after an account is erased) holds no personal data."""
+    digest = salted_hmac(
+        GRANT_DIGEST_SALT, email_normalise(address), secret=settings.BILLING_GRANT_KEY,
+        algorithm="sha256",
+    )  # fmt: skip
+    return f"free-tier:email:{digest.hexdigest()}"
+
+
+def _verified_emails(user: Any) -> list[str]:
     from allauth.account.models import EmailAddress
 
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+    addresses = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "pk")
+    return list(addresses.values_list("email", flat=True))
 
 
 @transaction.atomic
 def grant_free_tier(*, user: Any) -> LedgerEntry | None:
-    """Grant the free tier once per account, and only once an e-mail address is verified.
+    """Grant the free tier once per person: once per account, and once per verified address,
+    also across accounts deleted and made again.
 
-    Returns the grant, or None when the user has no verified address, already had it, or the free
-    tier is switched off (BILLING_FREE_TIER_MICROS=0).
+    Returns the grant, or None when the user has no verified address, the account or one of its
+    verified addresses already had it, or the free tier is switched off
+    (BILLING_FREE_TIER_MICROS=0).
     """
     amount = settings.BILLING_FREE_TIER_MICROS
-    if amount <= 0 or not _has_verified_email(user):
+    emails = _verified_emails(user)
+    if amount <= 0 or not emails:
         return None
     account = _account_locked(user=user)
-    key = f"free-tier:{account.pk}"
-    if LedgerEntry.objects.filter(idempotency_key=key).exists():
+    keys = [email_grant_key(email) for email in emails]
+    granted = LedgerEntry.objects.filter(kind=Kind.GRANT, idempotency_key__startswith="free-tier:")
+    if granted.filter(Q(account=account) | Q(idempotency_key__in=keys)).exists():
         return None
-    return _entry_append(
-        account=account,
-        kind=Kind.GRANT,
-        amount_micros=amount,
-        idempotency_key=key,
-        memo="Free tier: welcome credit for verifying your e-mail address.",
-    )
+    try:
+        # Two accounts confirming one address at once: the unique key lets only one through.
+        with transaction.atomic():
+            return _entry_append(
+                account=account,
+                kind=Kind.GRANT,
+                amount_micros=amount,
+                idempotency_key=keys[0],
+                memo="Free tier: welcome credit for verifying your e-mail address.",
+            )
+    except IntegrityError:
+        return None
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 from celery import Celery
@@ -51,6 +52,12 @@ class BoundedTask(DjangoTask):
     def on_deliveries_exhausted(self, *args: Any, **kwargs: Any) -> None:
         """Hook for subclasses: leave the work in a terminal state."""
 
+    def on_queue_failure(self, *args: Any, **kwargs: Any) -> None:
+        """Hook for subclasses: the task could not be sent to the broker after its row was
+        committed. Work a person is waiting for overrides this to end (and refund) it now;
+        anything else is left to its reconciler."""
+        logger.warning("%s%r: its reconciler will pick the row up", self.name, args)
+
     def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
         """Queue the task once the transaction commits, without failing the request if the
         broker is down: the row is committed, and the reconcilers send its task again."""
@@ -73,10 +80,22 @@ class BoundedTask(DjangoTask):
             else:
                 self.delay(*args, **kwargs)
         except (KombuOperationalError, OSError) as e:
-            logger.error("could not queue %s%r (%s); its reconciler will pick the row up",
-                         self.name, args, e)  # fmt: skip
+            logger.error("could not queue %s%r (%s)", self.name, args, e)
+            self.on_queue_failure(*args, **kwargs)
+
+
+def broker_folders_create(sender: Celery, **kwargs: Any) -> None:
+    """Create the embedded file-system broker's folders, so a worker started on its own (as
+    the Procfile lines do) finds them; a Redis broker needs nothing."""
+    if not str(sender.conf.broker_url or "").startswith("filesystem"):
+        return
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
 
 
 app = Celery("speeko", task_cls=BoundedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
+app.on_after_configure.connect(broker_folders_create, weak=False)
 app.autodiscover_tasks()

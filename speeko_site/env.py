@@ -25,11 +25,14 @@ def _raw(name: str) -> str | None:
     return value.strip()
 
 
-def env_str(name: str, default: str | None = None, *, required: bool = False) -> str | None:
+def env_str(
+    name: str, default: str | None = None, *, required: bool = False, hint: str = ""
+) -> str | None:
+    """The variable's value; `hint` (what it is for) is added to the error when it is missing."""
     value = _raw(name)
     if value is None:
         if required:
-            raise ImproperlyConfigured(f"{name} must be set.")
+            raise ImproperlyConfigured(f"{name} must be set.{' ' + hint if hint else ''}")
         return default
     return value
 
@@ -103,9 +106,14 @@ def env_choice(name: str, choices: Iterable[str], default: str) -> str:
 
 
 def env_url(
-    name: str, schemes: Iterable[str], *, required: bool = False, default: str | None = None
+    name: str,
+    schemes: Iterable[str],
+    *,
+    required: bool = False,
+    default: str | None = None,
+    hint: str = "",
 ) -> str | None:
-    value = env_str(name, default, required=required)
+    value = env_str(name, default, required=required, hint=hint)
     if value is None:
         return None
     allowed = set(schemes)

@@ -3,8 +3,8 @@
 Two shapes share this file:
 - embedded (the default, nothing set): SQLite in WAL mode, a file-system Celery broker, a file
   cache and media under the data folder, so one command runs the whole product on one machine;
-- production (SPEEKO_ENV=production): DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS are
-  required and HTTPS hardening is on.
+- production (SPEEKO_ENV=production): DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and
+  SITE_URL are required and HTTPS hardening is on.
 DATABASE_URL and REDIS_URL may also be set in embedded mode (CI does this to test against the real
 PostgreSQL and Redis) without switching on the production hardening.
 """
@@ -40,7 +40,13 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"], required=PRODUCTION
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env_str("SITE_URL", "http://localhost:8000")
+# The public address people reach the site at: links in e-mails (a speaker's revocation link) and
+# payment return URLs are built from it, outside any request that could tell.
+SITE_URL = env_url(
+    "SITE_URL", ["http", "https"], required=PRODUCTION, default="http://localhost:8000",
+    hint="Set it to the public address of the site, e.g. https://speeko.example.com; links in "
+    "e-mails and payment return URLs are built from it.",
+)  # fmt: skip
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,6 +75,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "speeko_site.core.inputs.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -287,6 +294,13 @@ BILLING_CLONING_FEE_MICROS = {
     "professional": env_int("BILLING_PROFESSIONAL_CLONE_FEE_MICROS", 5_000_000, minimum=0),
 }
 BILLING_FREE_TIER_MICROS = env_int("BILLING_FREE_TIER_MICROS", 5_000_000, minimum=0)
+# Key of the digests that remember which e-mail addresses had the free tier (kept after erasure).
+# Set it explicitly in production: rotating SECRET_KEY would otherwise let every address claim the
+# free tier again.
+BILLING_GRANT_KEY = (
+    env_str("BILLING_GRANT_KEY")
+    or hashlib.sha256(f"speeko.billing.grant:{SECRET_KEY}".encode()).hexdigest()
+)
 # A reservation still held this long after it was made belongs to a job that can no longer
 # finish (the hard time limit has passed), unless a checker below says the job is still queued
 # or running.

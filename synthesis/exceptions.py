@@ -29,6 +29,12 @@ class TextTooLong(InvalidRequest):
     status = 413
 
 
+class AudioTooLong(SynthesisError):
+    """Raised inside a worker when a job's audio runs past what its billed characters allow."""
+
+    code = "audio_too_long"
+
+
 class UnknownVoice(InvalidRequest):
     code = "unknown_voice"
 
@@ -37,6 +43,17 @@ class TooManyJobs(SynthesisError):
     code = "too_many_jobs"
     status = 429
     retry_after = 5
+
+
+class KeyLimitReached(SynthesisError):
+    code = "rate_limited"
+    status = 429
+
+
+class QueueUnavailable(SynthesisError):
+    code = "queue_unavailable"
+    status = 503
+    retry_after = 10
 
 
 class JobFinished(SynthesisError):

@@ -22,11 +22,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
 
-from billing.pricing import billable_characters, tts_cost_micros
+from billing.pricing import tts_cost_micros
 from billing.services import reservation_create, reservation_release, reservation_settle
+from billing.spoken import spoken_measure
 from speeko_site.core.logging import logs_job_id
 from synthesis import exceptions as errors
 from synthesis.models import Job
@@ -44,6 +46,7 @@ FORMATS = {
 # Typical English speech at speed 1.0, used only to estimate progress before the end is known.
 CHARACTERS_PER_SECOND = 15.0
 WAVEFORM_BARS = 160
+NOT_QUEUED = "not_queued"
 _BEAT_SECONDS = 2.0
 
 
@@ -100,17 +103,36 @@ def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, 
         raise errors.TextTooLong(str(e)) from e
     except engine_errors.EngineError as e:
         raise errors.InvalidRequest(str(e)[:1].upper() + str(e)[1:]) from e
+    measure = spoken_measure(text, ssml=ssml)
+    if not measure.pauses_allowed:
+        raise errors.InvalidSSML(measure.pause_problem())
 
 
 def job_estimate(*, text: str, voice: str, ssml: bool) -> tuple[int, int]:
     """(billable characters, cost in micro-dollars) of a request, without validating it."""
-    characters = billable_characters(text, ssml=ssml) if text.strip() else 0
+    characters = spoken_measure(text, ssml=ssml).characters if text.strip() else 0
     cloned = voice_kind(voice) == Job.VoiceKind.CLONED
     return characters, tts_cost_micros(characters, cloned=cloned) if characters else 0
 
 
+def _key_limit_check(*, client_ref: str, limit: int, characters: int) -> None:
+    """Refuse a request that would take an API key past its monthly character limit. The caller
+    holds the user's lock, so concurrent requests on one key are counted one at a time."""
+    month_start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    used = (
+        Job.objects.filter(client_ref=client_ref, created_at__gte=month_start)
+        .exclude(status__in=[Job.Status.FAILED, Job.Status.CANCELLED])
+        .aggregate(total=Sum("billable_characters"))["total"]
+        or 0
+    )
+    if used + characters > limit:
+        raise errors.KeyLimitReached(
+            f"This key's monthly limit is {limit:,} characters; {used:,} are used this month."
+        )
+
+
 @transaction.atomic
-def _job_create(*, user: Any, fields: dict[str, Any]) -> Job:
+def _job_create(*, user: Any, fields: dict[str, Any], key_limit: int | None = None) -> Job:
     # Lock the user row so one account's concurrent submissions are counted one at a time.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     active = Job.objects.filter(owner=user, status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
@@ -119,6 +141,11 @@ def _job_create(*, user: Any, fields: dict[str, Any]) -> Job:
             f"You already have {settings.SYNTHESIS_MAX_ACTIVE_JOBS} jobs in progress. "
             "Wait for one to finish, or cancel one."
         )
+    if key_limit is not None:
+        _key_limit_check(
+            client_ref=fields["client_ref"], limit=key_limit,
+            characters=fields["billable_characters"],
+        )  # fmt: skip
     job = Job.objects.create(owner=user, **fields)
     job.reservation = reservation_create(
         user=user,
@@ -146,9 +173,13 @@ def job_submit(
     ssml: bool = False,
     source: str = "web",
     client_ref: str = "",
+    key_limit: int | None = None,
 ) -> Job:
     """Validate a request, reserve its cost and queue it. Raises SynthesisError subclasses,
-    VoicePolicyError (cloned voice not usable) or InsufficientCredits; nothing is kept then."""
+    VoicePolicyError (cloned voice not usable) or InsufficientCredits; nothing is kept then.
+
+    `key_limit` is the monthly character limit of the API key named by `client_ref`, if any.
+    """
     voice = voice.strip()
     _validate(user=user, text=text, voice=voice, language=language, speed=speed, ssml=ssml,
               fmt=fmt)  # fmt: skip
@@ -159,7 +190,21 @@ def job_submit(
         "client_ref": client_ref, "billable_characters": characters,
         "estimated_cost_micros": cost,
     }  # fmt: skip
-    return _job_create(user=user, fields=fields)
+    job = _job_create(user=user, fields=fields, key_limit=key_limit)
+    job.refresh_from_db(fields=["status", "error_code"])
+    if job.error_code == NOT_QUEUED:
+        raise errors.QueueUnavailable(
+            "Speech synthesis is not accepting work right now (the job queue is unavailable); "
+            "nothing was charged. Try again shortly."
+        )
+    return job
+
+
+def job_not_queued(*, public_id: str) -> None:
+    """Fail and refund a job whose message could not be sent to the broker."""
+    job = Job.objects.filter(public_id=public_id).first()
+    if job is not None:
+        _job_fail(job=job, code=NOT_QUEUED, message="The job could not be queued; refunded.")
 
 
 # --- worker side --------------------------------------------------------------------------
@@ -241,6 +286,7 @@ def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
     if job.voice_kind == Job.VoiceKind.CLONED:
         voice = _cloned_style(user=job.owner, voice=job.voice)
     stats, beat = _AudioStats(), _Beat(job)
+    limit = spoken_measure(job.text, ssml=job.ssml).audio_limit_seconds
     chunks = _engine().stream(
         job.text, voice=voice, speed=job.speed, lang=job.language or None, ssml=job.ssml
     )
@@ -248,6 +294,11 @@ def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
     def counted() -> Iterator[np.ndarray]:
         for chunk in chunks:
             stats.add(chunk)
+            if stats.samples > limit * 24000:
+                raise errors.AudioTooLong(
+                    f"The audio ran past the {limit:,.0f} s this request may produce, so it was "
+                    "stopped and your credits were refunded. See the pricing page for the rule."
+                )
             yield chunk
 
     first = True

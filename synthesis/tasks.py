@@ -1,9 +1,16 @@
 from celery import shared_task
 
+from speeko_site.celery import BoundedTask
 from synthesis import services
 
 
-@shared_task(name="synthesis.run_job")
+class RunJobTask(BoundedTask):
+    def on_queue_failure(self, public_id: str, *args, **kwargs) -> None:
+        # Someone is waiting on this job's stream: end it and refund now, not minutes later.
+        services.job_not_queued(public_id=public_id)
+
+
+@shared_task(name="synthesis.run_job", base=RunJobTask)
 def run_job(public_id: str) -> None:
     services.job_run(public_id=public_id)
 

@@ -7,6 +7,7 @@ its header). Every refusal raises UploadRejected with a message that says what t
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,9 @@ from django.core.files.uploadedfile import UploadedFile
 from voices.exceptions import UploadRejected
 
 AUDIO_FORMATS = "WAV, FLAC, OGG/Opus, MP3, M4A/AAC or WebM"
+# One decode at a time per process: a web process answers many requests on threads, and the
+# longest recording accepted holds about 230 MB of samples while it is decoded.
+_DECODE_SLOT = threading.BoundedSemaphore(1)
 # (content type, extension) by magic bytes; the decoder still has the last word.
 _AUDIO_MAGIC: list[tuple[int, bytes, str, str]] = [
     (8, b"WAVE", "audio/wav", "wav"),
@@ -91,7 +95,8 @@ def audio_decode(data: bytes, *, what: str) -> tuple[np.ndarray, int]:
     from voices.cloning.errors import CloningError
 
     try:
-        audio, sr = decode(data)
+        with _DECODE_SLOT:
+            audio, sr = decode(data)
     except CloningError as e:
         raise UploadRejected(
             f"The {what} could not be decoded ({_reason(e)}). Export it again as {AUDIO_FORMATS}."

@@ -228,6 +228,9 @@ def clone_tier(request: HttpRequest, public_id: str) -> HttpResponse:
             services.voice_clone_start(voice=voice, tier=form.cleaned_data["tier"])
         except CloneRefused as e:
             form.add_error(None, e.message)
+        except UploadRejected:
+            # Another submission of this form started the clone first; show that one.
+            return redirect("voices:detail", voice.public_id)
         else:
             return redirect("voices:detail", voice.public_id)
     context = {"voice": voice, "form": form, **_tier_context(voice)}

@@ -31,7 +31,7 @@ CODE_MAX_AGE = 3600
 
 
 class StatementIn(Schema):
-    speaker_name: str
+    speaker_name: str = Field(..., min_length=1, max_length=120)
 
 
 class StatementText(Schema):

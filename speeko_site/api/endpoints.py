@@ -63,26 +63,6 @@ def _key_ref(request: HttpRequest) -> str:
     return str(request.api_key.public_id)
 
 
-def _check_key_limit(request: HttpRequest, text: str, ssml: bool) -> None:
-    key = request.api_key
-    if key.monthly_character_limit is None:
-        return
-    month_start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    used = (
-        Job.objects.filter(client_ref=str(key.public_id), created_at__gte=month_start)
-        .exclude(status__in=[Job.Status.FAILED, Job.Status.CANCELLED])
-        .aggregate(total=Sum("billable_characters"))["total"]
-        or 0
-    )
-    wanted, _ = synthesis.job_estimate(text=text, voice="", ssml=ssml)
-    if used + wanted > key.monthly_character_limit:
-        raise HttpError(
-            429,
-            f"This key's monthly limit is {key.monthly_character_limit:,} characters; "
-            f"{used:,} are used this month.",
-        )
-
-
 def _stream(job: Job) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         job_selectors.job_audio_chunks(job=job), content_type=synthesis.FORMATS[job.format]
@@ -110,10 +90,10 @@ def _replay_job(request: HttpRequest, *, as_job: bool):
 
 def _submit(request: HttpRequest, *, as_job: bool, **fields: Any) -> HttpResponse:
     def work(record: Any) -> HttpResponse:
-        _check_key_limit(request, fields["text"], fields.get("ssml", False))
         job = synthesis.job_submit(
-            user=request.user, source="api", client_ref=_key_ref(request), **fields
-        )
+            user=request.user, source="api", client_ref=_key_ref(request),
+            key_limit=request.api_key.monthly_character_limit, **fields,
+        )  # fmt: skip
         if record is not None:
             from speeko_site.api.services import idempotency_complete
 

@@ -7,6 +7,7 @@ with a different body is refused with 422.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 
@@ -48,7 +49,7 @@ def idempotent(request: HttpRequest, work: Work, *, replay: Replay | None = None
     if len(key) > 255:
         return error_response(400, "invalid_request", "Idempotency-Key is at most 255 characters.")
     fingerprint = services.request_fingerprint(
-        method=request.method or "", path=request.get_full_path(), body=request.body
+        method=request.method or "", path=request.get_full_path(), body=_body_digest(request)
     )
     try:
         record, created = services.idempotency_claim(
@@ -59,6 +60,24 @@ def idempotent(request: HttpRequest, work: Work, *, replay: Replay | None = None
     if created:
         return _first(work, record)
     return _replayed(record, replay)
+
+
+def _body_digest(request: HttpRequest) -> bytes:
+    """What identifies the body. A multipart body was already parsed (and its raw bytes consumed)
+    to reach the view, so it is identified by its fields and the content of its files."""
+    if not (request.content_type or "").startswith("multipart/"):
+        return request.body
+    digest = hashlib.sha256()
+    for name, values in sorted(request.POST.lists()):
+        for value in values:
+            digest.update(f"{name}\0{value}\0".encode())
+    for name, uploads in sorted(request.FILES.lists()):
+        for upload in uploads:
+            digest.update(f"{name}\0{upload.name}\0".encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.digest()
 
 
 def _first(work: Work, record: IdempotencyRecord) -> HttpResponse:

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
+from speeko_site.core.inputs import LANGUAGE_MAX, NAME_MAX, VOICE_ID_MAX
+
 Format = Literal["mp3", "wav", "opus", "flac", "pcm"]
+VoiceName = Annotated[str, Field(max_length=VOICE_ID_MAX)]
 
 
 class ErrorBody(Schema):
@@ -19,14 +22,18 @@ class ErrorOut(Schema):
 
 class TTSIn(Schema):
     text: str = Field(..., min_length=1, description="Text (or SSML with ssml=true) to speak.")
-    voice_id: str = Field("af_heart", description="Stock voice, blend, or cloned voice id.")
+    voice_id: str = Field(
+        "af_heart", max_length=VOICE_ID_MAX, description="Stock voice, blend, or cloned voice id."
+    )
     format: Format = "mp3"
     speed: float = Field(1.0, ge=0.5, le=2.0)
-    language: str | None = Field(None, description="Kokoro language code; default: the voice's.")
+    language: str | None = Field(
+        None, max_length=LANGUAGE_MAX, description="Kokoro language code; default: the voice's."
+    )
     ssml: bool = False
 
 
-ERRORS = dict.fromkeys((400, 401, 402, 403, 404, 409, 413, 415, 422, 429), ErrorOut)
+ERRORS = dict.fromkeys((400, 401, 402, 403, 404, 409, 413, 415, 422, 429, 503), ErrorOut)
 
 
 class JobOut(Schema):
@@ -48,12 +55,12 @@ class JobOut(Schema):
 
 
 class SpeechIn(Schema):
-    model: str = "tts-1"
+    model: str = Field("tts-1", max_length=NAME_MAX)
     input: str = Field(..., min_length=1)
-    voice: str | dict[str, str]
+    voice: VoiceName | dict[str, VoiceName]
     response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] = "mp3"
     speed: float = Field(1.0, ge=0.25, le=4.0)
-    instructions: str | None = None
+    instructions: str | None = Field(None, max_length=4096)
     stream_format: Literal["audio", "sse"] | None = None
 
 

@@ -65,3 +65,53 @@ def test_it_can_be_switched_off(alice, settings):
     settings.BILLING_FREE_TIER_MICROS = 0
     assert grant_free_tier(user=alice) is None
     assert balance_for(user=alice) == 0
+
+
+def _sign_up_and_verify(client, email: str, password: str):
+    client.post(
+        reverse("account_signup"), {"email": email, "password1": password, "password2": password}
+    )
+    _confirm_latest_email(client)
+    client.logout()
+    return get_user_model().objects.get(email__iexact=email)
+
+
+def test_it_grants_once_per_address_even_after_the_account_is_deleted(client, password):
+    from speeko_site.accounts.services import user_delete
+
+    first = _sign_up_and_verify(client, "dave@example.com", password)
+    assert balance_for(user=first) == 5_000_000
+    user_delete(user=first)
+
+    again = _sign_up_and_verify(client, "dave@example.com", password)
+    assert balance_for(user=again) == 0
+    user_delete(user=again)
+    # The same mailbox written differently is the same person.
+    variant = _sign_up_and_verify(client, "Dave+promo@Example.com", password)
+    assert balance_for(user=variant) == 0
+    assert LedgerEntry.objects.filter(kind="grant").count() == 1
+    # What the ledger keeps about the address is a digest, not the address.
+    grant = LedgerEntry.objects.get(kind="grant")
+    assert "dave" not in grant.idempotency_key and "example" not in grant.idempotency_key
+    assert "dave" not in grant.memo
+
+
+def test_another_person_still_gets_the_grant(client, password):
+    _sign_up_and_verify(client, "dave@example.com", password)
+    erin = _sign_up_and_verify(client, "erin@example.com", password)
+    assert balance_for(user=erin) == 5_000_000
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Dave@Example.com", "dave@example.com"),
+        ("dave+news@example.com", "dave@example.com"),
+        ("d.a.ve@googlemail.com", "dave@gmail.com"),
+    ],
+)
+def test_it_normalises_variants_of_one_mailbox(a, b):
+    from billing.services import email_grant_key
+
+    assert email_grant_key(a) == email_grant_key(b)
+    assert email_grant_key("d.ave@example.com") != email_grant_key("dave@example.com")

@@ -72,11 +72,14 @@ def test_it_describes_the_same_processes_in_compose():
 
 def test_it_sets_every_variable_production_requires():
     required = _required_production_variables()
-    assert required == {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+    assert required == {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL"}
     for name in PROCESSES:
         environment = _compose()["services"][name]["environment"]
         assert environment["SPEEKO_ENV"] == "production"
         assert required <= set(environment), name
+        for variable in required:
+            # Passed through with a "must be set" guard, never defaulted to empty.
+            assert ":-}" not in str(environment[variable]), (name, variable)
         # Secrets come from the operator's environment, never from the file itself.
         assert environment["SECRET_KEY"].startswith("${")
 

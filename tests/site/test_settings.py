@@ -11,6 +11,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "speeko.example.com",
     "DATABASE_URL": "postgres://speeko:secret@db.internal:5432/speeko",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    "SITE_URL": "https://speeko.example.com",
 }
 
 
@@ -68,6 +69,11 @@ def test_it_fails_the_deploy_checks_on_the_embedded_default(tmp_path):
             {**PRODUCTION_ENV, "DATABASE_URL": ""},
             "DATABASE_URL must be set",
         ),
+        (
+            {**PRODUCTION_ENV, "SITE_URL": ""},
+            "SITE_URL must be set. Set it to the public address of the site",
+        ),
+        ({**PRODUCTION_ENV, "SITE_URL": "speeko.example.com"}, "SITE_URL must be a URL"),
     ],
 )
 def test_it_refuses_bad_environment_values_with_a_clear_message(tmp_path, env, message):

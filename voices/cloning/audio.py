@@ -17,6 +17,13 @@ Sample = Union[str, Path, bytes, tuple[np.ndarray, int]]  # noqa: UP007 (runtime
 
 FRAME_SECONDS = 0.01
 _MAX_DECODE_SECONDS = 20 * 60  # the upload page accepts up to 10 minutes; leave headroom
+# A compressed file can claim any rate and length (10 minutes of silence at 655,350 Hz is
+# 1.4 MB of FLAC and 1.5 GB of samples), so both are checked from the header, audio above
+# _DECODE_RATE is resampled block by block, and decoding stops at the length cap.
+_MAX_SAMPLE_RATE = 192_000
+_MAX_CHANNELS = 8
+_DECODE_RATE = 48_000
+_BLOCK_FRAMES = 65_536
 
 
 def decode(sample: Sample) -> tuple[np.ndarray, int]:
@@ -45,6 +52,8 @@ def _decode_bytes(data: bytes, label: str) -> tuple[np.ndarray, int]:
         raise UnsupportedAudio(f"{label}: WAV file is truncated (shorter than its header says)")
     try:
         audio, sr = _decode_soundfile(data)
+    except UnsupportedAudio as e:
+        raise UnsupportedAudio(f"{label}: {e}") from e
     except (sf.LibsndfileError, RuntimeError, ValueError):
         # libsndfile covers WAV/FLAC/OGG/MP3; AAC/M4A and browser WebM need ffmpeg (PyAV).
         audio, sr = _decode_av(data, label)
@@ -65,15 +74,63 @@ def _wav_is_truncated(data: bytes) -> bool:
     return True
 
 
+def _header_check(sr: int, channels: int, frames: int) -> None:
+    if sr > _MAX_SAMPLE_RATE:
+        raise UnsupportedAudio(
+            f"sample rate {sr:,} Hz is too high (at most {_MAX_SAMPLE_RATE:,} Hz)"
+        )
+    if sr < 8000:
+        raise UnsupportedAudio(f"sample rate {sr} Hz is too low (need at least 8 kHz)")
+    if not 1 <= channels <= _MAX_CHANNELS:
+        raise UnsupportedAudio(f"{channels} channels (at most {_MAX_CHANNELS})")
+    if frames > _MAX_DECODE_SECONDS * sr:
+        raise UnsupportedAudio(f"longer than {_MAX_DECODE_SECONDS // 60} minutes")
+
+
+class _MonoCollector:
+    """Mono blocks at a bounded rate, written into one buffer (sized from the header when it
+    gives the length), refusing audio past the length cap as it arrives."""
+
+    def __init__(self, sr: int, frames: int = 0) -> None:
+        self.sr = min(sr, _DECODE_RATE)
+        self.stream = soxr.ResampleStream(sr, self.sr, 1, dtype="float32") if sr > self.sr else None
+        self.cap = _MAX_DECODE_SECONDS * self.sr
+        expected = frames * self.sr // sr + _BLOCK_FRAMES if frames > 0 else self.sr * 60
+        self.buffer = np.empty(min(expected, self.cap), dtype=np.float32)
+        self.size = 0
+
+    def add(self, mono: np.ndarray, *, last: bool = False) -> None:
+        if self.stream is not None:
+            mono = self.stream.resample_chunk(mono, last=last)
+        end = self.size + len(mono)
+        if end > self.cap:
+            raise UnsupportedAudio(f"longer than {_MAX_DECODE_SECONDS // 60} minutes")
+        if end > len(self.buffer):
+            grown = np.empty(min(max(end, 2 * len(self.buffer)), self.cap), dtype=np.float32)
+            grown[: self.size] = self.buffer[: self.size]
+            self.buffer = grown
+        self.buffer[self.size : end] = mono
+        self.size = end
+
+    def audio(self) -> np.ndarray:
+        if self.stream is not None:
+            self.add(np.zeros(0, dtype=np.float32), last=True)
+            self.stream = None
+        return self.buffer[: self.size]
+
+
 def _decode_soundfile(data: bytes) -> tuple[np.ndarray, int]:
     with sf.SoundFile(io.BytesIO(data)) as f:
-        audio = f.read(dtype="float32", always_2d=True)
+        _header_check(f.samplerate, f.channels, f.frames)
+        collector, decoded = _MonoCollector(f.samplerate, f.frames), 0
+        for block in f.blocks(blocksize=_BLOCK_FRAMES, dtype="float32", always_2d=True):
+            decoded += len(block)
+            collector.add(block.mean(axis=1))
         expected = f.frames
-        sr = f.samplerate
     # A file cut short in transfer decodes to fewer frames than its header promises.
-    if expected > 0 and len(audio) < expected * 0.98:
-        raise UnsupportedAudio(f"file is truncated ({len(audio)} of {expected} frames)")
-    return audio.mean(axis=1), sr
+    if expected > 0 and decoded < expected * 0.98:
+        raise UnsupportedAudio(f"file is truncated ({decoded} of {expected} frames)")
+    return collector.audio(), collector.sr
 
 
 def _decode_av(data: bytes, label: str) -> tuple[np.ndarray, int]:
@@ -83,18 +140,22 @@ def _decode_av(data: bytes, label: str) -> tuple[np.ndarray, int]:
         with av.open(io.BytesIO(data), mode="r") as container:
             if not container.streams.audio:
                 raise UnsupportedAudio(f"{label}: no audio stream")
-            stream = container.streams.audio[0]
-            resampler = av.AudioResampler(format="flt", layout="mono")
-            chunks, sr = [], None
-            for frame in container.decode(stream):
+            collector, resampler = None, None
+            for frame in container.decode(container.streams.audio[0]):
+                if collector is None:
+                    # Checked on the first decoded frame: some containers leave the header blank.
+                    _header_check(frame.sample_rate, len(frame.layout.channels), 0)
+                    collector = _MonoCollector(frame.sample_rate)
+                    resampler = av.AudioResampler(format="flt", layout="mono", rate=collector.sr)
                 for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray().reshape(-1))
-                    sr = out.sample_rate
+                    collector.add(out.to_ndarray().reshape(-1))
     except av.error.FFmpegError as e:
         raise UnsupportedAudio(f"{label}: not a recognised audio file ({e})") from e
-    if not chunks or sr is None:
+    except UnsupportedAudio as e:
+        raise UnsupportedAudio(f"{label}: {e}") from e
+    if collector is None or not collector.size:
         raise UnsupportedAudio(f"{label}: no decodable audio")
-    return np.concatenate(chunks).astype(np.float32), int(sr)
+    return collector.audio(), collector.sr
 
 
 def _checked(audio: np.ndarray, sr: int, label: str) -> tuple[np.ndarray, int]:
