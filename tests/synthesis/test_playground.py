@@ -60,7 +60,7 @@ def test_it_queues_a_job_and_reserves_its_cost(client, funded_alice, queued):
     assert job.billable_characters == len(SHORT_TEXT)
     assert job.reservation.status == Reservation.Status.HELD
     assert balance_for(user=funded_alice) == FIVE_DOLLARS - job.estimated_cost_micros
-    assert reverse("synthesis:job_stream", args=[job.public_id]) in response.content.decode()
+    assert reverse("synthesis:job_listen", args=[job.public_id]) in response.content.decode()
     assert "balance-changed" in response["HX-Trigger"]
 
 
@@ -131,7 +131,7 @@ def test_it_estimates_billable_characters_and_cost(client, funded_alice):
 def test_it_hides_other_users_jobs_and_audio(client, funded_alice, bob, queued):
     job = _job_for(funded_alice)
     client.force_login(bob)
-    for name in ("job_status", "job_stream", "job_audio"):
+    for name in ("job_status", "job_stream", "job_listen", "job_audio"):
         assert client.get(reverse(f"synthesis:{name}", args=[job.public_id])).status_code == 404
     for name in ("job_cancel", "job_delete"):
         assert client.post(reverse(f"synthesis:{name}", args=[job.public_id])).status_code == 404
@@ -261,7 +261,7 @@ def test_it_reopens_a_job_for_someone_who_comes_back(client, funded_alice, bob, 
     client.force_login(funded_alice)
     response = client.get(reverse("synthesis:playground") + f"?job={job.public_id}")
     body = response.content.decode()
-    assert reverse("synthesis:job_stream", args=[job.public_id]) in body
+    assert reverse("synthesis:job_listen", args=[job.public_id]) in body
     assert reverse("synthesis:job_status", args=[job.public_id]) in body
     assert "A long text to come back to." in body
     client.force_login(bob)
