@@ -133,15 +133,16 @@
       this.render();
     }
 
-    // Schedule every sample not yet scheduled. After running dry, wait for a little more
-    // audio than last time before going on, so a slow worker stalls rarely rather than often.
+    // Schedule every sample not yet scheduled. After running dry, wait for a second more
+    // audio each time (up to four) before going on: a worker slower than real time then
+    // makes a few longer pauses rather than many short ones.
     schedule() {
       const now = this.ctx.currentTime;
       if (this.queued >= this.samples) return;
       if (this.segments.length && this.nextWhen < now) {
         if (!this.waiting) this.stalls += 1;
         this.waiting = true;
-        const wanted = Math.min(3, 0.5 * this.stalls) * RATE;
+        const wanted = Math.min(4, this.stalls) * RATE;
         if (!this.complete && this.samples - this.queued < wanted) return;
       }
       this.waiting = false;

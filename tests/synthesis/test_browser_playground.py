@@ -104,9 +104,9 @@ def test_the_player_waits_for_late_audio_then_goes_on(live_server, page, alice, 
     stats = page.evaluate("() => window.speekoPlayer.stats")
     assert stats["stalls"] == 1
     assert stats["position"] == pytest.approx(0.1, abs=0.001)
-    page.evaluate("() => window.speekoPlayer.add(new Float32Array(9600).fill(0.1))")
+    page.evaluate("() => window.speekoPlayer.add(new Float32Array(21600).fill(0.1))")
     page.evaluate("() => window.speekoPlayer.finish()")
     page.wait_for_function("() => window.speekoPlayer.ended()")
     stats = page.evaluate("() => window.speekoPlayer.stats")
-    assert stats["received"] == pytest.approx(0.7)
+    assert stats["received"] == pytest.approx(1.2)
     assert stats["stalls"] == 1
