@@ -18,7 +18,7 @@ def _clip(voice, name: str, *, speech: float, snr: float = 30.0):
         seconds=speech + 0.5, speech_seconds=speech, original_name=name,
         analysis={"speech_seconds": speech, "total_seconds": speech + 0.5, "snr_db": snr,
                   "clipping_percent": 0.0, "loudness_lufs": -20.0, "consistency": None,
-                  "verdict": "reject", "advice": [f"Only {speech:.0f} s of speech: record at least 10 s."]},
+                  "verdict": "reject", "advice": [f"Only {speech:.0f} s of speech."]},
     )  # fmt: skip
 
 
