@@ -53,9 +53,13 @@ def generate(page, text: str, fmt: str) -> str:
     page.select_option("#id_format", fmt)
     page.click("#generate")
     page.wait_for_function(
-        "before => window.speekoPlayer && window.speekoPlayer.root.dataset.job !== before",
+        "before => (window.speekoPlayer && window.speekoPlayer.root.dataset.job !== before)"
+        " || document.getElementById('form-errors')",
         arg=before,
+        timeout=120_000,
     )
+    if page.query_selector("#form-errors"):
+        raise RuntimeError(f"Generate was refused: {page.text_content('#form-errors').strip()}")
     return page.evaluate("() => window.speekoPlayer.root.dataset.job")
 
 
