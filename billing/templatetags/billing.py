@@ -70,3 +70,18 @@ def entry_label(entry: LedgerEntry) -> str:
     if entry.kind == LedgerEntry.Kind.RESERVATION and entry.reference.startswith("synthesis:"):
         return "Speech"
     return _USER_LABELS.get(entry.kind, entry.get_kind_display())
+
+
+@register.simple_tag
+def free_tier_offer() -> str:
+    """The welcome credit in words, e.g. "$5.00 of free credit (about 167,000 characters)";
+    "" when this instance gives none."""
+    from django.conf import settings
+
+    from billing.pricing import characters_for_micros
+
+    micros = settings.BILLING_FREE_TIER_MICROS
+    if micros <= 0:
+        return ""
+    characters = characters_for_micros(micros, cloned=False)
+    return f"{money(micros)} of free credit (about {characters:,} characters of speech)"

@@ -18,16 +18,13 @@ WIDTHS = (1280, 390)
 
 
 def _done_job(user) -> Job:
-    tone = 0.2 * np.sin(np.linspace(0, 2 * np.pi * 220 * 2.0, 48_000)).astype(np.float32)
-    buffer = io.BytesIO()
-    sf.write(buffer, tone, 24_000, format="WAV", subtype="PCM_16")
     job = Job.objects.create(
         owner=user, voice="af_heart", voice_kind=Job.VoiceKind.STOCK, format="wav",
         text="<speak>Hello <break time='1s'/> from the history list.</speak>", ssml=True,
         billable_characters=30, estimated_cost_micros=900, charged_micros=900,
         status=Job.Status.DONE, duration_seconds=2.0, waveform=[0.5] * 40,
     )  # fmt: skip
-    job.audio.save(f"{job.public_id}.wav", ContentFile(buffer.getvalue()))
+    job.audio.save(f"{job.public_id}.wav", ContentFile(_wav()))
     return job
 
 
@@ -50,6 +47,28 @@ def _consent(staff, alice) -> None:
         user_agent="pytest", verification=ConsentRecord.Verification.VERIFIED,
         verified_at=timezone.now(),
     )  # fmt: skip
+
+
+def _sample(voice) -> None:
+    from voices.models import Sample
+    from voices.storage import file_save, sha256_hex
+
+    data = _wav()
+    Sample.objects.create(
+        voice=voice, file=file_save(data=data, folder="samples", ext="wav"),
+        content_type="audio/wav", size_bytes=len(data), sha256=sha256_hex(data), seconds=2.0,
+        speech_seconds=12.0, original_name="a-rather-long-recording-name-take-3.wav",
+        analysis={"speech_seconds": 12.0, "total_seconds": 12.5, "snr_db": 31.0,
+                  "clipping_percent": 0.0, "loudness_lufs": -21.0, "consistency": 0.93,
+                  "verdict": "ok", "advice": []},
+    )  # fmt: skip
+
+
+def _wav() -> bytes:
+    tone = 0.2 * np.sin(np.linspace(0, 2 * np.pi * 220 * 2.0, 48_000)).astype(np.float32)
+    buffer = io.BytesIO()
+    sf.write(buffer, tone, 24_000, format="WAV", subtype="PCM_16")
+    return buffer.getvalue()
 
 
 def _overflow(page) -> int:
@@ -82,6 +101,7 @@ def test_every_page_fits_the_window(live_server, browser, staff, alice, password
     _consent(staff, alice)
     job = _done_job(staff)
     draft = Voice.objects.create(owner=staff, name="Draft", status=Voice.Status.DRAFT)
+    _sample(draft)
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -108,6 +128,9 @@ def test_every_page_fits_the_window(live_server, browser, staff, alice, password
     }
     for name, path in pages.items():
         _visit(page, base + path, name, width)
+    # Sample players keep their play button at any width.
+    _visit(page, base + pages["clone-samples"], "clone-samples", width)
+    assert page.locator(".samples-table audio").bounding_box()["width"] >= 240
     if width >= 1280:
         # The staff table shows every column, State included, without scrolling sideways.
         _visit(page, base + "/voices/staff/consents/", "staff-consents", width)
