@@ -71,15 +71,15 @@ def blend_problem(spec: str) -> str:
 
     if not spec.strip():
         return ""
+    known = {voice.id for voice in get_engine().voice_catalogue()}
+    names = [part.split("(", 1)[0].strip() for part in spec.split("+")]
+    if unknown := [name for name in names if name and name not in known]:
+        listed = ", ".join(f"“{name}”" for name in unknown)
+        return (
+            f"There is no stock voice called {listed}. Use ids from the voice list, e.g. af_bella."
+        )
     try:
-        terms = parse_blend(spec)
+        parse_blend(spec)
     except BadBlend:
         return "Write a blend as stock voice ids with weights, e.g. af_bella(2)+af_sky(1)."
-    known = {voice.id for voice in get_engine().voice_catalogue()}
-    unknown = [name for name, _ in terms if name not in known]
-    if unknown:
-        names = ", ".join(f"“{name}”" for name in unknown)
-        return (
-            f"There is no stock voice called {names}. Use ids from the voice list, e.g. af_bella."
-        )
     return ""

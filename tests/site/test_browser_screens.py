@@ -128,6 +128,11 @@ def test_every_page_fits_the_window(live_server, browser, staff, alice, password
     }
     for name, path in pages.items():
         _visit(page, base + path, name, width)
+    # The recorders' Stop buttons stay hidden until a recording starts.
+    for name in ("clone-consent", "clone-samples"):
+        page.goto(base + pages[name])
+        assert page.locator("[data-stop]").count() >= 1
+        assert all(not b.is_visible() for b in page.locator("[data-stop]").all()), name
     # Sample players keep their play button at any width.
     _visit(page, base + pages["clone-samples"], "clone-samples", width)
     assert page.locator(".samples-table audio").bounding_box()["width"] >= 240
