@@ -6,6 +6,11 @@ the playground offers, presses Generate and reads the page's player: the time fr
 the first sample heard (the Web Audio clock passing the first buffer's start), the number of
 stalls (the player running out of samples before the end), and the time the job took.
 
+As a baseline measured on the same jobs under the same load, a muted <audio> element is pointed
+at the job's encoded stream right after the press (what the playground did before), and the
+time until its currentTime moves is printed next to the player's. The element starts a few
+tens of milliseconds after the player's own request, which favours the player by that much.
+
 Not a test: the figures depend on the machine and its load.
 """
 
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -63,6 +69,20 @@ def generate(page, text: str, fmt: str) -> str:
     return page.evaluate("() => window.speekoPlayer.root.dataset.job")
 
 
+BASELINE_JS = """jobId => {
+  const audio = new Audio(`/synthesis/jobs/${jobId}/stream/`);
+  audio.muted = true;
+  window.speekoBaseline = { firstAt: null };
+  audio.addEventListener("timeupdate", () => {
+    if (audio.currentTime > 0 && window.speekoBaseline.firstAt === null) {
+      window.speekoBaseline.firstAt = performance.now();
+    }
+  });
+  audio.play().catch(() => {});
+  window.speekoBaselineAudio = audio;
+}"""
+
+
 def first_sound(page, *, timeout_ms: int = 300_000) -> dict:
     """Wait until the current player is heard; its figures at that moment."""
     page.wait_for_function(
@@ -100,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.runs <= 10:
         parser.error("--runs must be between 1 and 10")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Stopped from outside: still stop the stack it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="speeko-bench-") as tmp, \
             scratch_environment(Path(tmp)) as env:  # fmt: skip
         prepare(env)
@@ -137,10 +159,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report(page, label: str, text: str, fmt: str, runs: int) -> None:
-    firsts, stalls, jobs, audio = [], [], [], []
+    firsts, stalls, jobs, audio, baseline = [], [], [], [], []
     for _ in range(runs):
-        generate(page, text, fmt)
+        job_id = generate(page, text, fmt)
+        page.evaluate(BASELINE_JS, job_id)
         stats = listen(page)
+        page.wait_for_function("() => window.speekoBaseline.firstAt !== null", timeout=300_000)
+        baseline.append(
+            (page.evaluate("() => window.speekoBaseline.firstAt") - stats["pressedAt"]) / 1000
+        )
+        page.evaluate("() => window.speekoBaselineAudio.pause()")
         firsts.append((stats["firstSoundAt"] - stats["pressedAt"]) / 1000)
         stalls.append(stats["stalls"])
         took, seconds = _job_seconds()
@@ -148,7 +176,8 @@ def _report(page, label: str, text: str, fmt: str, runs: int) -> None:
         audio.append(seconds)
     print(
         f"{label:<13} {len(text):>4} chars {fmt:<5} | press to first sound median "
-        f"{statistics.median(firsts):.2f} s (min {min(firsts):.2f}, max {max(firsts):.2f}) | "
+        f"{statistics.median(firsts):.2f} s (min {min(firsts):.2f}, max {max(firsts):.2f}); "
+        f"<audio> on the same jobs {statistics.median(baseline):.2f} s | "
         f"stalls {sum(stalls)} in {runs} plays | job {statistics.median(jobs):.1f} s for "
         f"{statistics.median(audio):.1f} s of audio",
         flush=True,
