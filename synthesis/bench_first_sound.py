@@ -22,10 +22,8 @@ import shutil
 import signal
 import statistics
 import sys
-import tempfile
-from pathlib import Path
 
-from synthesis.loadtest import Stack, customer, free_port, prepare, scratch_environment, start_stack
+from synthesis.loadtest import bench_stack
 
 SHORT = "Hello! This is Speeko, reading a short sentence aloud."
 TWO_PARAGRAPHS = (
@@ -122,39 +120,24 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # Stopped from outside: still stop the stack it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with tempfile.TemporaryDirectory(prefix="speeko-bench-") as tmp, \
-            scratch_environment(Path(tmp)) as env:  # fmt: skip
-        prepare(env)
-        stack, port = Stack(env=env, log_dir=Path(tmp)), free_port()
-        try:
-            start_stack(stack, workers=1, port=port)
-            user, key = customer(credit_micros=100_000_000)
-            password = "bench-" + key[-12:]
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            chromium = shutil.which("chromium") or "/usr/bin/chromium"
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                base = f"http://127.0.0.1:{port}"
-                sign_in(page, base, user.email, password)
-                page.goto(base + "/synthesis/playground/")
-                generate(page, SHORT, "mp3")  # warms the worker and the page's audio
-                listen(page)
-                print(
-                    "Stack: gunicorn gthread + 1 warm synthesis worker; headless Chromium; "
-                    f"{args.runs} presses per text and format, one at a time",
-                    flush=True,
-                )
-                for label, text in (("short", SHORT), ("2 paragraphs", TWO_PARAGRAPHS)):
-                    for fmt in FORMATS:
-                        _report(page, label, text, fmt, args.runs)
-                browser.close()
-        finally:
-            stack.stop_all()
-            from django.db import connections
-
-            connections.close_all()
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with bench_stack(workers=1) as bench, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        base = f"http://127.0.0.1:{bench.port}"
+        sign_in(page, base, bench.user.email, bench.password)
+        page.goto(base + "/synthesis/playground/")
+        generate(page, SHORT, "mp3")  # warms the worker and the page's audio
+        listen(page)
+        print(
+            "Stack: gunicorn gthread + 1 warm synthesis worker; headless Chromium; "
+            f"{args.runs} presses per text and format, one at a time",
+            flush=True,
+        )
+        for label, text in (("short", SHORT), ("2 paragraphs", TWO_PARAGRAPHS)):
+            for fmt in FORMATS:
+                _report(page, label, text, fmt, args.runs)
+        browser.close()
     return 0
 
 

@@ -11,6 +11,7 @@ import soundfile as sf
 from django.core.files.base import ContentFile
 
 from synthesis.models import Job
+from tests.conftest import sign_in
 from voices.models import Voice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,14 +76,6 @@ def _overflow(page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
 
 
-def _sign_in(page, base, user, password):
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", password)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/dashboard/")
-
-
 def _visit(page, url: str, name: str, width: int) -> None:
     page.goto(url)
     page.wait_for_load_state("networkidle")
@@ -109,7 +102,7 @@ def test_every_page_fits_the_window(live_server, browser, staff, alice, password
     for name, path in (("landing", "/"), ("login", "/accounts/login/"),
                        ("signup", "/accounts/signup/")):  # fmt: skip
         _visit(page, base + path, name, width)
-    _sign_in(page, base, staff, password)
+    sign_in(page, base, staff, password)
     pages = {
         "dashboard": "/dashboard/",
         "playground": f"/synthesis/playground/?job={job.public_id}",
@@ -153,7 +146,7 @@ def test_the_usage_table_keeps_amount_and_balance_in_view_on_a_phone(
     grant_free_tier(user=alice)
     context = browser.new_context(viewport={"width": 390, "height": 800})
     page = context.new_page()
-    _sign_in(page, live_server.url, alice, password)
+    sign_in(page, live_server.url, alice, password)
     page.goto(live_server.url + "/billing/usage/")
     wrap = page.locator("#ledger .table-wrap").bounding_box()
     for header in ("Amount", "Balance"):

@@ -4,16 +4,9 @@ import pytest
 
 from synthesis.bench_first_sound import FORMATS, TWO_PARAGRAPHS, first_sound, generate, listen
 from synthesis.models import Job
+from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.model]
-
-
-def _sign_in(page, live_server, user, password):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", password)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/dashboard/")
 
 
 def _clock(seconds: float) -> str:
@@ -23,7 +16,7 @@ def _clock(seconds: float) -> str:
 def test_it_generates_plays_and_downloads_in_a_real_browser(
     live_server, page, funded_alice, password, celery_worker_process, tmp_path
 ):
-    _sign_in(page, live_server, funded_alice, password)
+    sign_in(page, live_server.url, funded_alice, password)
     page.get_by_role("link", name="Playground").first.click()
     page.wait_for_url("**/synthesis/playground/")
     page.fill("textarea[name=text]", "Welcome to Speeko. This audio plays while it is made.")
@@ -63,7 +56,7 @@ def test_it_generates_plays_and_downloads_in_a_real_browser(
 def test_sound_starts_before_the_job_is_done_in_every_format(
     live_server, page, funded_alice, password, celery_worker_process
 ):
-    _sign_in(page, live_server, funded_alice, password)
+    sign_in(page, live_server.url, funded_alice, password)
     page.goto(live_server.url + "/synthesis/playground/")
     for fmt in FORMATS:
         job_id = generate(page, TWO_PARAGRAPHS, fmt)
@@ -82,7 +75,7 @@ def test_sound_starts_before_the_job_is_done_in_every_format(
 def test_the_player_waits_for_late_audio_then_goes_on(live_server, page, alice, password):
     """A worker slower than real time: the player runs dry, counts one stall, waits for more,
     then plays the rest to the end."""
-    _sign_in(page, live_server, alice, password)
+    sign_in(page, live_server.url, alice, password)
     page.goto(live_server.url + "/synthesis/playground/")
     page.evaluate(
         """() => {

@@ -9,16 +9,9 @@ import soundfile as sf
 from django.core.files.base import ContentFile
 
 from synthesis.models import Job
+from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, user, password):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", password)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/dashboard/")
 
 
 def _focused(page) -> str:
@@ -28,7 +21,7 @@ def _focused(page) -> str:
 def test_keyboard_users_skip_to_the_content_and_see_where_they_are(
     live_server, page, alice, password
 ):
-    _sign_in(page, live_server, alice, password)
+    sign_in(page, live_server.url, alice, password)
     page.goto(live_server.url + "/synthesis/playground/")
     page.keyboard.press("Tab")
     assert _focused(page) == "Skip to content"
@@ -51,7 +44,7 @@ def test_keyboard_users_skip_to_the_content_and_see_where_they_are(
 
 
 def test_view_code_shows_the_current_settings_as_api_calls(live_server, page, alice, password):
-    _sign_in(page, live_server, alice, password)
+    sign_in(page, live_server.url, alice, password)
     page.goto(live_server.url + "/synthesis/playground/?voice=bm_george")
     page.fill("#id_text", "It's a test of the code view.")
     page.select_option("#id_format", "opus")
@@ -75,7 +68,7 @@ def test_view_code_shows_the_current_settings_as_api_calls(live_server, page, al
 
 
 def test_the_voice_picker_previews_the_chosen_voice_in_place(live_server, page, alice, password):
-    _sign_in(page, live_server, alice, password)
+    sign_in(page, live_server.url, alice, password)
     page.goto(live_server.url + "/synthesis/playground/")
     page.select_option("#id_voice", "bf_emma")
     page.get_by_role("button", name="▶ Preview").click()
@@ -97,7 +90,7 @@ def test_a_finished_job_reopens_with_its_real_duration_and_plays(
         status=Job.Status.DONE, duration_seconds=3.0,
     )  # fmt: skip
     job.audio.save(f"{job.public_id}.wav", ContentFile(buffer.getvalue()))
-    _sign_in(page, live_server, alice, password)
+    sign_in(page, live_server.url, alice, password)
     page.goto(live_server.url + "/synthesis/playground/")
     # History shows what is said, not the markup.
     history = " ".join(page.text_content("#history").split())
