@@ -103,7 +103,14 @@ def test_every_page_fits_the_window(live_server, browser, staff, alice, password
                        ("signup", "/accounts/signup/")):  # fmt: skip
         _visit(page, base + path, name, width)
     sign_in(page, base, staff, password)
+    ready = Voice.objects.create(
+        owner=staff, name="Narrator", status=Voice.Status.READY, tier=Voice.Tier.INSTANT
+    )
+    entry = staff.credit_account.entries.first()
     pages = {
+        "voice-detail": f"/voices/{ready.public_id}/",
+        "clone-tier": f"/voices/clone/{draft.public_id}/tier/",
+        "ledger-entry": f"/billing/ledger/{entry.public_id}/",
         "dashboard": "/dashboard/",
         "playground": f"/synthesis/playground/?job={job.public_id}",
         "ssml-guide": "/synthesis/ssml/",
