@@ -72,22 +72,23 @@ def test_sound_starts_before_the_job_is_done_in_every_format(
         page.wait_for_selector("#job-status[data-status=cancelled]")
 
 
+# A player bar as the page has it, fed by the test instead of the network.
+_PLAYER_JS = """() => {
+  const root = document.createElement('section');
+  root.innerHTML = '<button data-player-toggle></button><canvas></canvas>'
+    + '<span data-player-time></span>';
+  document.body.append(root);
+  const player = new window.SpeekoPlayer(root);
+  player.playing = true;
+"""
+
+
 def test_the_player_waits_for_late_audio_then_goes_on(live_server, page, alice, password):
     """A worker slower than real time: the player runs dry, counts one stall, waits for more,
     then plays the rest to the end."""
     sign_in(page, live_server.url, alice, password)
     page.goto(live_server.url + "/synthesis/playground/")
-    page.evaluate(
-        """() => {
-          const root = document.createElement('section');
-          root.innerHTML = '<button data-player-toggle></button><canvas></canvas>'
-            + '<span data-player-time></span>';
-          document.body.append(root);
-          const player = new window.SpeekoPlayer(root);
-          player.playing = true;
-          player.add(new Float32Array(2400).fill(0.1));
-        }"""
-    )
+    page.evaluate(_PLAYER_JS + "player.add(new Float32Array(2400).fill(0.1)); }")
     page.wait_for_function("() => window.speekoPlayer.stats.position >= 0.1")
     page.wait_for_function(
         "() => { const p = window.speekoPlayer; return p.ctx.currentTime > p.nextWhen; }"
@@ -103,3 +104,20 @@ def test_the_player_waits_for_late_audio_then_goes_on(live_server, page, alice, 
     stats = page.evaluate("() => window.speekoPlayer.stats")
     assert stats["received"] == pytest.approx(1.2)
     assert stats["stalls"] == 1
+
+
+def test_audio_that_arrives_in_time_plays_without_a_gap(live_server, page, alice, password):
+    """A worker faster than real time: each chunk lands while the last still plays, so the
+    player never runs dry and plays every sample once, back to back."""
+    sign_in(page, live_server.url, alice, password)
+    page.goto(live_server.url + "/synthesis/playground/")
+    page.evaluate(_PLAYER_JS + "player.add(new Float32Array(48000).fill(0.1)); }")
+    for seconds in (0.5, 2.5):
+        page.wait_for_function(f"() => window.speekoPlayer.stats.position >= {seconds}")
+        page.evaluate("() => window.speekoPlayer.add(new Float32Array(48000).fill(0.1))")
+    page.evaluate("() => window.speekoPlayer.finish()")
+    page.wait_for_function("() => window.speekoPlayer.ended()")
+    stats = page.evaluate("() => window.speekoPlayer.stats")
+    assert stats["stalls"] == 0
+    assert stats["received"] == pytest.approx(6.0)
+    assert stats["position"] == pytest.approx(6.0, abs=0.011)
