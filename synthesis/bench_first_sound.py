@@ -22,84 +22,22 @@ import shutil
 import signal
 import statistics
 import sys
+import tempfile
+from pathlib import Path
 
-from synthesis.loadtest import bench_stack
-
-SHORT = "Hello! This is Speeko, reading a short sentence aloud."
-TWO_PARAGRAPHS = (
-    "The old harbour town wakes slowly. First the gulls, then the bakers, then the fishermen "
-    "who have been out since four, bringing in crates of mackerel and crab. By seven the market "
-    "square is loud with voices: prices shouted, greetings exchanged, a dog barking at a cart. "
-    "Tourists arrive later, with cameras and questions, and the town answers them patiently.\n\n"
-    "In the afternoon the light changes. The stone houses turn gold, the sea turns from grey to "
-    "green, and the cafes put their chairs outside. Old men play cards under the plane trees and "
-    "argue about the weather, the football, and the price of diesel. Children run along the sea "
-    "wall, daring each other to jump into the harbour, and sometimes one of them does, to cheers "
-    "and a scolding."
+from synthesis.loadtest import Stack, customer, free_port, prepare, scratch_environment, start_stack
+from tests.support.playground import (
+    BASELINE_JS,
+    FORMATS,
+    SHORT,
+    TWO_PARAGRAPHS,
+    generate,
+    listen,
+    sign_in,
 )
-FORMATS = ("mp3", "wav", "opus", "flac")
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--autoplay-policy=no-user-gesture-required"]  # fmt: skip
-
-
-def sign_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", password)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/dashboard/")
-
-
-def generate(page, text: str, fmt: str) -> str:
-    """Fill the playground form and press Generate, as a person would; the new job's id."""
-    before = page.evaluate("() => window.speekoPlayer ? window.speekoPlayer.root.dataset.job : ''")
-    page.fill("textarea[name=text]", text)
-    page.select_option("#id_format", fmt)
-    page.click("#generate")
-    page.wait_for_function(
-        "before => (window.speekoPlayer && window.speekoPlayer.root.dataset.job !== before)"
-        " || document.getElementById('form-errors')",
-        arg=before,
-        timeout=120_000,
-    )
-    if page.query_selector("#form-errors"):
-        raise RuntimeError(f"Generate was refused: {page.text_content('#form-errors').strip()}")
-    return page.evaluate("() => window.speekoPlayer.root.dataset.job")
-
-
-BASELINE_JS = """jobId => {
-  const audio = new Audio(`/synthesis/jobs/${jobId}/stream/`);
-  audio.muted = true;
-  window.speekoBaseline = { firstAt: null };
-  audio.addEventListener("timeupdate", () => {
-    if (audio.currentTime > 0 && window.speekoBaseline.firstAt === null) {
-      window.speekoBaseline.firstAt = performance.now();
-    }
-  });
-  audio.play().catch(() => {});
-  window.speekoBaselineAudio = audio;
-}"""
-
-
-def first_sound(page, *, timeout_ms: int = 300_000) -> dict:
-    """Wait until the current player is heard; its figures at that moment."""
-    page.wait_for_function(
-        "() => window.speekoPlayer && window.speekoPlayer.stats.firstSoundAt !== null",
-        timeout=timeout_ms,
-    )
-    return page.evaluate("() => window.speekoPlayer.stats")
-
-
-def listen(page, *, timeout_ms: int = 300_000) -> dict:
-    """Wait until the job's audio has all arrived and been played; the player's figures."""
-    first_sound(page, timeout_ms=timeout_ms)
-    page.wait_for_selector("#player #download", timeout=timeout_ms)
-    page.wait_for_function(
-        "() => { const s = window.speekoPlayer.stats; return s.complete"
-        " && s.position >= s.received - 0.05; }",
-        timeout=timeout_ms,
-    )
-    return page.evaluate("() => window.speekoPlayer.stats")
 
 
 def _job_seconds() -> tuple[float, float]:
@@ -110,8 +48,6 @@ def _job_seconds() -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from playwright.sync_api import sync_playwright
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="presses per text and format")
     args = parser.parse_args(argv)
@@ -120,25 +56,45 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # Stopped from outside: still stop the stack it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    with tempfile.TemporaryDirectory(prefix="speeko-bench-") as tmp, \
+            scratch_environment(Path(tmp)) as env:  # fmt: skip
+        prepare(env)
+        stack, port = Stack(env=env, log_dir=Path(tmp)), free_port()
+        try:
+            start_stack(stack, workers=1, port=port)
+            user, key = customer(credit_micros=100_000_000)
+            password = "bench-" + key[-12:]
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            _run(f"http://127.0.0.1:{port}", user.email, password, args.runs)
+        finally:
+            stack.stop_all()
+            from django.db import connections
+
+            connections.close_all()
+    return 0
+
+
+def _run(base: str, email: str, password: str, runs: int) -> None:
+    from playwright.sync_api import sync_playwright
+
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    with bench_stack(workers=1) as bench, sync_playwright() as p:
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        base = f"http://127.0.0.1:{bench.port}"
-        sign_in(page, base, bench.user.email, bench.password)
+        sign_in(page, base, email, password)
         page.goto(base + "/synthesis/playground/")
         generate(page, SHORT, "mp3")  # warms the worker and the page's audio
         listen(page)
         print(
             "Stack: gunicorn gthread + 1 warm synthesis worker; headless Chromium; "
-            f"{args.runs} presses per text and format, one at a time",
+            f"{runs} presses per text and format, one at a time",
             flush=True,
         )
         for label, text in (("short", SHORT), ("2 paragraphs", TWO_PARAGRAPHS)):
             for fmt in FORMATS:
-                _report(page, label, text, fmt, args.runs)
+                _report(page, label, text, fmt, runs)
         browser.close()
-    return 0
 
 
 def _report(page, label: str, text: str, fmt: str, runs: int) -> None:

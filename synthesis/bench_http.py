@@ -19,10 +19,22 @@ import http.client
 import re
 import statistics
 import sys
+import tempfile
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
-from synthesis.loadtest import Result, bench_stack, tts_request, warm_up
+from synthesis.loadtest import (
+    Result,
+    Stack,
+    customer,
+    free_port,
+    prepare,
+    scratch_environment,
+    start_stack,
+    tts_request,
+    warm_up,
+)
 
 SHORT = "Hello! This is Speeko, reading a short sentence aloud."
 LONG = (
@@ -160,16 +172,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.runs <= 20:
         parser.error("--runs must be between 1 and 20")
-    with bench_stack(workers=1) as bench:
-        cookies = _session(bench.port, bench.user.email, bench.password)
-        warm_up(bench.port, bench.key, 1)
-        print(f"Stack: gunicorn gthread + 1 warm synthesis worker; text of {len(LONG)} "
-              f"characters; {args.runs} runs each, one at a time", flush=True)  # fmt: skip
-        for label, text in (("short", SHORT), ("long", LONG)):
-            page = [page_request(bench.port, cookies, text) for _ in range(args.runs)]
-            print(_row("page", label, len(text), page), flush=True)
-            api = [tts_request(bench.port, bench.key, text) for _ in range(args.runs)]
-            print(_row("/v1/tts", label, len(text), api), flush=True)
+    with tempfile.TemporaryDirectory(prefix="speeko-bench-") as tmp, \
+            scratch_environment(Path(tmp)) as env:  # fmt: skip
+        prepare(env)
+        stack, port = Stack(env=env, log_dir=Path(tmp)), free_port()
+        try:
+            start_stack(stack, workers=1, port=port)
+            user, key = customer(credit_micros=100_000_000)
+            password = "bench-" + key[-12:]
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            cookies = _session(port, user.email, password)
+            warm_up(port, key, 1)
+            print(f"Stack: gunicorn gthread + 1 warm synthesis worker; text of {len(LONG)} "
+                  f"characters; {args.runs} runs each, one at a time", flush=True)  # fmt: skip
+            for label, text in (("short", SHORT), ("long", LONG)):
+                page = [page_request(port, cookies, text) for _ in range(args.runs)]
+                print(_row("page", label, len(text), page), flush=True)
+                api = [tts_request(port, key, text) for _ in range(args.runs)]
+                print(_row("/v1/tts", label, len(text), api), flush=True)
+        finally:
+            stack.stop_all()
+            from django.db import connections
+
+            connections.close_all()
     return 0
 
 

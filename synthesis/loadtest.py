@@ -437,36 +437,6 @@ def start_stack(stack: Stack, *, workers: int, port: int) -> None:
     stack.start_web(port)
 
 
-@dataclass
-class Bench:
-    port: int
-    user: object
-    password: str
-    key: str
-
-
-@contextmanager
-def bench_stack(*, workers: int = 1) -> Iterator[Bench]:
-    """A scratch stack (see scratch_environment) with one funded customer who can also sign in
-    with a password; everything it started is stopped on the way out."""
-    with tempfile.TemporaryDirectory(prefix="speeko-bench-") as tmp, \
-            scratch_environment(Path(tmp)) as env:  # fmt: skip
-        prepare(env)
-        stack, port = Stack(env=env, log_dir=Path(tmp)), free_port()
-        try:
-            start_stack(stack, workers=workers, port=port)
-            user, key = customer(credit_micros=100_000_000)
-            password = "bench-" + key[-12:]
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            yield Bench(port=port, user=user, password=password, key=key)
-        finally:
-            stack.stop_all()
-            from django.db import connections
-
-            connections.close_all()
-
-
 def warm_up(port: int, key: str, workers: int) -> None:
     """One short request per worker, so the model load is not counted as latency."""
     threads = [

@@ -156,15 +156,6 @@ def wait_until(predicate, *, timeout: float = 60, interval: float = 0.2, message
     raise AssertionError(message or f"condition not met within {timeout}s")
 
 
-def sign_in(page, base_url: str, user, password: str) -> None:
-    """Sign in through the real form and wait for the dashboard."""
-    page.goto(base_url + "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", password)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/dashboard/")
-
-
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -11,7 +11,7 @@ import soundfile as sf
 from django.core.files.base import ContentFile
 
 from synthesis.models import Job
-from tests.conftest import sign_in
+from tests.support.playground import sign_in
 from voices.models import Voice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,7 +102,7 @@ def test_every_page_fits_the_window(live_server, browser, staff, alice, password
     for name, path in (("landing", "/"), ("login", "/accounts/login/"),
                        ("signup", "/accounts/signup/")):  # fmt: skip
         _visit(page, base + path, name, width)
-    sign_in(page, base, staff, password)
+    sign_in(page, base, staff.email, password)
     ready = Voice.objects.create(
         owner=staff, name="Narrator", status=Voice.Status.READY, tier=Voice.Tier.INSTANT
     )
@@ -153,7 +153,7 @@ def test_the_usage_table_keeps_amount_and_balance_in_view_on_a_phone(
     grant_free_tier(user=alice)
     context = browser.new_context(viewport={"width": 390, "height": 800})
     page = context.new_page()
-    sign_in(page, live_server.url, alice, password)
+    sign_in(page, live_server.url, alice.email, password)
     page.goto(live_server.url + "/billing/usage/")
     wrap = page.locator("#ledger .table-wrap").bounding_box()
     for header in ("Amount", "Balance"):

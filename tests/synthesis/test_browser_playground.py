@@ -2,9 +2,15 @@
 
 import pytest
 
-from synthesis.bench_first_sound import FORMATS, TWO_PARAGRAPHS, first_sound, generate, listen
 from synthesis.models import Job
-from tests.conftest import sign_in
+from tests.support.playground import (
+    FORMATS,
+    TWO_PARAGRAPHS,
+    first_sound,
+    generate,
+    listen,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.model]
 
@@ -16,7 +22,7 @@ def _clock(seconds: float) -> str:
 def test_it_generates_plays_and_downloads_in_a_real_browser(
     live_server, page, funded_alice, password, celery_worker_process, tmp_path
 ):
-    sign_in(page, live_server.url, funded_alice, password)
+    sign_in(page, live_server.url, funded_alice.email, password)
     page.get_by_role("link", name="Playground").first.click()
     page.wait_for_url("**/synthesis/playground/")
     page.fill("textarea[name=text]", "Welcome to Speeko. This audio plays while it is made.")
@@ -56,7 +62,7 @@ def test_it_generates_plays_and_downloads_in_a_real_browser(
 def test_sound_starts_before_the_job_is_done_in_every_format(
     live_server, page, funded_alice, password, celery_worker_process
 ):
-    sign_in(page, live_server.url, funded_alice, password)
+    sign_in(page, live_server.url, funded_alice.email, password)
     page.goto(live_server.url + "/synthesis/playground/")
     for fmt in FORMATS:
         job_id = generate(page, TWO_PARAGRAPHS, fmt)
@@ -86,7 +92,7 @@ _PLAYER_JS = """() => {
 def test_the_player_waits_for_late_audio_then_goes_on(live_server, page, alice, password):
     """A worker slower than real time: the player runs dry, counts one stall, waits for more,
     then plays the rest to the end."""
-    sign_in(page, live_server.url, alice, password)
+    sign_in(page, live_server.url, alice.email, password)
     page.goto(live_server.url + "/synthesis/playground/")
     page.evaluate(_PLAYER_JS + "player.add(new Float32Array(2400).fill(0.1)); }")
     page.wait_for_function("() => window.speekoPlayer.stats.position >= 0.1")
@@ -109,7 +115,7 @@ def test_the_player_waits_for_late_audio_then_goes_on(live_server, page, alice, 
 def test_audio_that_arrives_in_time_plays_without_a_gap(live_server, page, alice, password):
     """A worker faster than real time: each chunk lands while the last still plays, so the
     player never runs dry and plays every sample once, back to back."""
-    sign_in(page, live_server.url, alice, password)
+    sign_in(page, live_server.url, alice.email, password)
     page.goto(live_server.url + "/synthesis/playground/")
     page.evaluate(_PLAYER_JS + "player.add(new Float32Array(48000).fill(0.1)); }")
     for seconds in (0.5, 2.5):

@@ -9,7 +9,7 @@ import soundfile as sf
 from django.core.files.base import ContentFile
 
 from synthesis.models import Job
-from tests.conftest import sign_in
+from tests.support.playground import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def _focused(page) -> str:
 def test_keyboard_users_skip_to_the_content_and_see_where_they_are(
     live_server, page, alice, password
 ):
-    sign_in(page, live_server.url, alice, password)
+    sign_in(page, live_server.url, alice.email, password)
     page.goto(live_server.url + "/synthesis/playground/")
     page.keyboard.press("Tab")
     assert _focused(page) == "Skip to content"
@@ -44,7 +44,7 @@ def test_keyboard_users_skip_to_the_content_and_see_where_they_are(
 
 
 def test_view_code_shows_the_current_settings_as_api_calls(live_server, page, alice, password):
-    sign_in(page, live_server.url, alice, password)
+    sign_in(page, live_server.url, alice.email, password)
     page.goto(live_server.url + "/synthesis/playground/?voice=bm_george")
     page.fill("#id_text", "It's a test of the code view.")
     page.select_option("#id_format", "opus")
@@ -68,7 +68,7 @@ def test_view_code_shows_the_current_settings_as_api_calls(live_server, page, al
 
 
 def test_the_voice_picker_previews_the_chosen_voice_in_place(live_server, page, alice, password):
-    sign_in(page, live_server.url, alice, password)
+    sign_in(page, live_server.url, alice.email, password)
     page.goto(live_server.url + "/synthesis/playground/")
     page.select_option("#id_voice", "bf_emma")
     page.get_by_role("button", name="▶ Preview").click()
@@ -90,7 +90,7 @@ def test_a_finished_job_reopens_with_its_real_duration_and_plays(
         status=Job.Status.DONE, duration_seconds=3.0,
     )  # fmt: skip
     job.audio.save(f"{job.public_id}.wav", ContentFile(buffer.getvalue()))
-    sign_in(page, live_server.url, alice, password)
+    sign_in(page, live_server.url, alice.email, password)
     page.goto(live_server.url + "/synthesis/playground/")
     # History shows what is said, not the markup.
     history = " ".join(page.text_content("#history").split())
