@@ -9,6 +9,9 @@
   "use strict";
   const RATE = 24000;
   const LEAD = 0.04; // seconds between scheduling a buffer and its start, for timer jitter
+  // Slack before the first sample of a live job: the second chunk is computed while the first
+  // (about a second of speech) plays, and this absorbs the jitter of that race.
+  const START = 0.2;
   const BARS = 160;
   let audioContext = null;
   let current = null;
@@ -82,6 +85,7 @@
 
     async listen(url) {
       this.playing = true;
+      this.live = true;
       const response = await fetch(url, { signal: this.abort.signal, credentials: "same-origin" });
       const reader = response.body.getReader();
       for (;;) {
@@ -146,7 +150,8 @@
         if (!this.complete && this.samples - this.queued < wanted) return;
       }
       this.waiting = false;
-      const when = Math.max(this.nextWhen, now + LEAD);
+      const first = this.live && !this.segments.length && this.queued === 0;
+      const when = Math.max(this.nextWhen, now + (first ? START : LEAD));
       const length = this.samples - this.queued;
       const buffer = this.ctx.createBuffer(1, length, RATE);
       buffer.copyToChannel(this.slice(this.queued, this.samples), 0);
@@ -214,6 +219,7 @@
     }
 
     playFrom(seconds) {
+      this.live = false;
       this.stop();
       this.queued = Math.max(0, Math.min(this.samples, Math.round(seconds * RATE)));
       this.nextWhen = 0;
