@@ -124,6 +124,7 @@
 
     add(floats) {
       if (!floats.length) return;
+      if (this.firstDataAt === undefined) this.firstDataAt = performance.now();
       this.chunks.push(floats);
       this.samples += floats.length;
       this.addPeaks(floats);
@@ -137,17 +138,18 @@
       this.render();
     }
 
-    // Schedule every sample not yet scheduled. After running dry, wait for a second more
-    // audio each time (up to four) before going on: a worker slower than real time then
-    // makes a few longer pauses rather than many short ones.
+    // Schedule every sample not yet scheduled; after running dry, first gather what
+    // `rebuffer` asks for.
     schedule() {
       const now = this.ctx.currentTime;
       if (this.queued >= this.samples) return;
       if (this.segments.length && this.nextWhen < now) {
-        if (!this.waiting) this.stalls += 1;
+        if (!this.waiting) {
+          this.stalls += 1;
+          this.wanted = this.rebuffer() * RATE;
+        }
         this.waiting = true;
-        const wanted = Math.min(4, this.stalls) * RATE;
-        if (!this.complete && this.samples - this.queued < wanted) return;
+        if (!this.complete && this.samples - this.queued < this.wanted) return;
       }
       this.waiting = false;
       const first = this.live && !this.segments.length && this.queued === 0;
@@ -163,6 +165,20 @@
       if (this.firstSoundAt === null) this.watchFirstSound(when);
       this.queued = this.samples;
       this.nextWhen = when + length / RATE;
+    }
+
+    // Seconds of audio to gather after running dry. A worker slower than real time would
+    // otherwise make many short pauses: wait long enough to reach the end without another one
+    // at the rate audio has been arriving (at most 8 s), and at least a second more per stall
+    // so far (at most 4 s).
+    rebuffer() {
+      // What had arrived before the chunk that ends this stall: counting that chunk too would
+      // make a worker that just caught up look fast.
+      const received = this.queued / RATE;
+      const elapsed = (performance.now() - this.firstDataAt) / 1000;
+      const rate = elapsed > 0 ? received / elapsed : 1;
+      const remaining = Math.max(0, this.expected - received);
+      return Math.min(8, Math.max(Math.min(4, this.stalls), remaining * (1 - rate)));
     }
 
     watchFirstSound(when) {

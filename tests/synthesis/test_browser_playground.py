@@ -127,3 +127,25 @@ def test_audio_that_arrives_in_time_plays_without_a_gap(live_server, page, alice
     assert stats["stalls"] == 0
     assert stats["received"] == pytest.approx(6.0)
     assert stats["position"] == pytest.approx(6.0, abs=0.011)
+
+
+def test_a_slow_worker_on_a_long_text_gets_one_long_pause_not_many(
+    live_server, page, alice, password
+):
+    """Audio arriving at well under real time, with most of a 20 s text still to come: after
+    running dry the player gathers several seconds before going on, not one."""
+    sign_in(page, live_server.url, alice.email, password)
+    page.goto(live_server.url + "/synthesis/playground/")
+    page.evaluate(
+        _PLAYER_JS.replace("const player", "root.dataset.expectedSeconds = '20'; const player")
+        + "player.expected = 20; player.add(new Float32Array(2400).fill(0.1)); }"
+    )
+    page.wait_for_function(
+        "() => { const p = window.speekoPlayer; return p.ctx.currentTime > p.nextWhen; }"
+    )
+    page.evaluate("() => window.speekoPlayer.add(new Float32Array(48000).fill(0.1))")
+    stats = page.evaluate("() => window.speekoPlayer.stats")
+    assert stats["stalls"] == 1
+    # 0.1 s arrived over at least 0.14 s: at most 0.71x real time, 19.9 s to go.
+    assert page.evaluate("() => window.speekoPlayer.wanted / 24000") >= 5
+    assert stats["position"] == pytest.approx(0.1, abs=0.001)
