@@ -15,7 +15,6 @@ from typing import Any
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
-from celery.signals import worker_ready
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "speeko_site.settings")
@@ -81,21 +80,3 @@ class BoundedTask(DjangoTask):
 app = Celery("speeko", task_cls=BoundedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-@worker_ready.connect
-def queue_missing_previews(**kwargs: Any) -> None:
-    """Stock voice previews are rendered ahead of any listener, by the workers themselves."""
-    from django.conf import settings
-
-    if not settings.VOICES_PREVIEWS_AT_WORKER_START:
-        return
-    from voices.previews import stock_previews_queue_missing
-
-    try:
-        queued = stock_previews_queue_missing()
-    except Exception:  # A worker must start even when previews cannot be queued right now.
-        logger.exception("could not queue the missing stock voice previews")
-        return
-    if queued:
-        logger.info("queued %s stock voice preview(s) to render", len(queued))

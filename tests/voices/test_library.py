@@ -66,7 +66,7 @@ def test_a_starting_worker_queues_the_previews_not_rendered_yet(media, settings,
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from speeko_site.celery import queue_missing_previews
+    from voices.receivers import queue_missing_previews
     from voices.tasks import stock_preview_task
 
     queued = []
