@@ -1,4 +1,4 @@
-"""Time to first sound in the playground: `python -m synthesis.bench_first_sound [--runs 3]`.
+"""Time to first sound in the playground: `python -m benchmarks.bench_first_sound [--runs 3]`.
 
 Starts the real stack (gunicorn web + one synthesis worker, warmed up) like `bench_http`, signs in
 with headless Chromium, and for a short text and a two-paragraph text, in every download format
@@ -25,7 +25,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from synthesis.loadtest import Stack, customer, free_port, prepare, scratch_environment, start_stack
+from benchmarks.loadtest import (
+    Stack,
+    customer,
+    free_port,
+    prepare,
+    scratch_environment,
+    start_stack,
+)
 from tests.support.playground import (
     BASELINE_JS,
     FORMATS,

@@ -1,0 +1,1 @@
+"""Benchmark scripts: they start the real stack or engine on this machine and print figures."""
