@@ -4,7 +4,7 @@ Starts the real stack from the Procfile (gunicorn web + one synthesis worker, wa
 first request) on the same services as the load test (a scratch database and broker prefix when
 DATABASE_URL / REDIS_URL are set, else the embedded default in a scratch folder), then for a
 short and a ~2,000-character text measures, through the path the playground page uses (submit
-the form, then read the job's stream URL, like the page's <audio> element) and through
+the form, then read the PCM stream the page's player plays) and through
 `POST /v1/tts`:
 - time from submit to the first audio byte received (goal: under 1.0 s on 2 cores);
 - total time against the duration of the audio (below 1.0 is faster than real time).
@@ -84,7 +84,7 @@ def _cookie(response: http.client.HTTPResponse, name: str) -> str:
 
 
 def page_request(port: int, cookies: tuple[str, str], text: str) -> Result:
-    """Submit the playground form as htmx does, then read the stream URL the page plays."""
+    """Submit the playground form as htmx does, then read the PCM stream the page's player plays."""
     cookie, csrf = cookies
     result, started = Result(), time.monotonic()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
@@ -97,7 +97,7 @@ def page_request(port: int, cookies: tuple[str, str], text: str) -> Result:
     })  # fmt: skip
     answer = conn.getresponse()
     html = answer.read().decode()
-    found = re.search(r"/synthesis/jobs/([0-9a-f-]{36})/stream/", html)
+    found = re.search(r"/synthesis/jobs/([0-9a-f-]{36})/listen/", html)
     if answer.status != 200 or not found:
         result.status, result.error = answer.status, "no stream URL in the page"
         return result

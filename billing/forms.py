@@ -11,9 +11,25 @@ from django.contrib.auth import get_user_model
 from billing.models import LedgerEntry
 from billing.money import dollars_to_micros
 
+# The ledger's kinds as customers name them: a reservation is how a job is charged.
+CUSTOMER_KIND_LABELS = {
+    LedgerEntry.Kind.RESERVATION: "Charges",
+    LedgerEntry.Kind.SETTLEMENT: "Charge corrections",
+    LedgerEntry.Kind.GRANT: "Free credit",
+}
+
 
 class LedgerFilterForm(forms.Form):
-    kind = forms.ChoiceField(required=False, choices=[("", "All kinds"), *LedgerEntry.Kind.choices])
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "All kinds"),
+            *(
+                (value, CUSTOMER_KIND_LABELS.get(value, label))
+                for value, label in LedgerEntry.Kind.choices
+            ),
+        ],
+    )
     date_from = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )

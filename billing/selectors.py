@@ -29,9 +29,14 @@ def ledger_for(
     kind: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    hide_mechanics: bool = False,
 ) -> QuerySet[LedgerEntry]:
     """The user's ledger, newest first, filtered by kind and an inclusive date range."""
     entries = LedgerEntry.objects.filter(account__user=user).select_related("created_by")
+    if hide_mechanics:
+        # Settlements that moved no money: to a customer a job is one charge, not a reservation
+        # and a "$0.00" settlement (staff still see both in the admin).
+        entries = entries.exclude(kind=LedgerEntry.Kind.SETTLEMENT, amount_micros=0)
     if kind:
         entries = entries.filter(kind=kind)
     if date_from:

@@ -37,7 +37,7 @@ def _wants_partial(request: HttpRequest) -> bool:
 
 
 def _ledger_context(request: HttpRequest, form: LedgerFilterForm) -> dict:
-    entries = ledger_for(user=request.user, **form.filters())
+    entries = ledger_for(user=request.user, hide_mechanics=True, **form.filters())
     paginator = Paginator(entries, settings.BILLING_LEDGER_PAGE_SIZE)
     return {"form": form, "page_obj": paginator.get_page(request.GET.get("page"))}
 

@@ -329,6 +329,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Voices and cloning (voices app) ------------------------------------------------
 # Uploads are hostile input: every limit below is checked on the decoded content, not on headers.
+# A worker that starts queues the stock voice previews that are not rendered yet (once per
+# install: they are kept in media), so the first play of any preview is instant.
+VOICES_PREVIEWS_AT_WORKER_START = env_bool("VOICES_PREVIEWS_AT_WORKER_START", True)
 VOICES_MAX_FILE_BYTES = env_int("VOICES_MAX_FILE_BYTES", 25 * 1024 * 1024, minimum=1024)
 VOICES_MAX_VOICE_BYTES = env_int("VOICES_MAX_VOICE_BYTES", 150 * 1024 * 1024, minimum=1024)
 VOICES_USER_QUOTA_BYTES = env_int("VOICES_USER_QUOTA_BYTES", 500 * 1024 * 1024, minimum=1024)

@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from speeko_site import dashboard
 from speeko_site.api.api import api
 from speeko_site.core import health
 from speeko_site.core import views as core_views
 
 urlpatterns = [
     path("", core_views.landing, name="landing"),
-    path("dashboard/", core_views.dashboard, name="dashboard"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("account/", include("speeko_site.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("billing/", include("billing.urls")),

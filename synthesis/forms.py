@@ -35,7 +35,8 @@ class SynthesisForm(forms.Form):
         max_length=200,
         required=False,
         label="Or a blend",
-        help_text="Mix stock voices with weights, e.g. af_bella(2)+af_sky(1).",
+        help_text="Mix stock voices with weights, e.g. af_bella(2)+af_sky(1). "
+        "When filled in, the blend is spoken instead of the voice.",
     )
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
     speed = forms.FloatField(min_value=0.5, max_value=2.0, initial=1.0)
@@ -52,5 +53,33 @@ class SynthesisForm(forms.Form):
             )
         return text
 
+    def clean_blend(self) -> str:
+        blend = self.cleaned_data["blend"].strip()
+        if problem := blend_problem(blend):
+            raise forms.ValidationError(problem)
+        return blend
+
     def chosen_voice(self) -> str:
         return (self.cleaned_data.get("blend") or "").strip() or self.cleaned_data["voice"]
+
+
+def blend_problem(spec: str) -> str:
+    """What is wrong with a blend, in words for whoever typed it; "" when it is usable."""
+    from synthesis.engine import get_engine
+    from synthesis.engine.errors import BadBlend
+    from synthesis.engine.voices import parse_blend
+
+    if not spec.strip():
+        return ""
+    known = {voice.id for voice in get_engine().voice_catalogue()}
+    names = [part.split("(", 1)[0].strip() for part in spec.split("+")]
+    if unknown := [name for name in names if name and name not in known]:
+        listed = ", ".join(f"“{name}”" for name in unknown)
+        return (
+            f"There is no stock voice called {listed}. Use ids from the voice list, e.g. af_bella."
+        )
+    try:
+        parse_blend(spec)
+    except BadBlend:
+        return "Write a blend as stock voice ids with weights, e.g. af_bella(2)+af_sky(1)."
+    return ""

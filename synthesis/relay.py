@@ -141,6 +141,11 @@ class _SpoolWriter:
         self._end.write_text(error or "ok")
 
 
+def listen_stream_id(job_id: str) -> str:
+    """The relay stream that carries a job's samples as 16-bit PCM next to its encoded audio."""
+    return f"{job_id}.listen"
+
+
 _relay: Relay | None = None
 
 

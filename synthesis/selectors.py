@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from speeko_site.core.selectors import get_by_public_uuid_or_404
 from synthesis.models import Job
-from synthesis.relay import get_relay
+from synthesis.relay import get_relay, listen_stream_id
 
 
 def job_get_for_user(*, user: Any, public_id: str | uuid.UUID) -> Job:
@@ -52,10 +52,26 @@ def job_audio_chunks(*, job: Job, queue_timeout: float = 600) -> Iterator[bytes]
         return
     if job.status != Job.Status.RUNNING:
         return
+    yield from _relayed(job, str(job.public_id))
+
+
+def job_listen_chunks(*, job: Job, queue_timeout: float = 600) -> Iterator[bytes]:
+    """The job's samples as 16-bit little-endian PCM at 24 kHz, mono, from the first one.
+
+    Relayed while the job runs and for a while after it ends (an hour with Redis); empty when
+    the job never started or its relay is gone, in which case a player uses the stored file.
+    """
+    job = _wait_for_start(job, timeout=queue_timeout)
+    if job.attempt == 0:
+        return
+    yield from _relayed(job, listen_stream_id(str(job.public_id)))
+
+
+def _relayed(job: Job, stream_id: str) -> Iterator[bytes]:
     attempt = job.attempt
 
     def gone() -> bool:
         fresh = Job.objects.filter(pk=job.pk).values_list("status", "attempt").first()
         return fresh is None or fresh[0] != Job.Status.RUNNING or fresh[1] != attempt
 
-    yield from get_relay().read(str(job.public_id), attempt, gone=gone)
+    yield from get_relay().read(stream_id, attempt, gone=gone)

@@ -32,7 +32,7 @@ from billing.spoken import spoken_measure
 from speeko_site.core.logging import logs_job_id
 from synthesis import exceptions as errors
 from synthesis.models import Job
-from synthesis.relay import get_relay
+from synthesis.relay import get_relay, listen_stream_id
 
 logger = logging.getLogger(__name__)
 
@@ -255,12 +255,17 @@ def _job_claim(*, public_id: str) -> Job | None:
     return job
 
 
+def job_expected_seconds(*, job: Job) -> float:
+    """About how long the job's audio will be, before the end is known."""
+    return max(1.0, job.billable_characters / CHARACTERS_PER_SECOND / job.speed)
+
+
 class _Beat:
     """Writes heartbeat and progress now and then, and notices cancellation or a takeover."""
 
     def __init__(self, job: Job) -> None:
         self.job = job
-        self.expected = max(1.0, job.billable_characters / CHARACTERS_PER_SECOND / job.speed)
+        self.expected = job_expected_seconds(job=job)
         self.next_at = 0.0
 
     def __call__(self, stats: _AudioStats, *, first: bool = False) -> None:
@@ -279,8 +284,8 @@ class _Beat:
             raise errors.JobCancelled("The job was cancelled or taken over.")
 
 
-def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
-    from synthesis.engine.formats import encode_stream
+def _produce(job: Job, writer: Any, sink: Any, listen: Any) -> _AudioStats:
+    from synthesis.engine.formats import encode_stream, to_pcm16
 
     voice: Any = job.voice
     if job.voice_kind == Job.VoiceKind.CLONED:
@@ -299,6 +304,7 @@ def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
                     f"The audio ran past the {limit:,.0f} s this request may produce, so it was "
                     "stopped and your credits were refunded. See the pricing page for the rule."
                 )
+            listen.write(to_pcm16(chunk))
             yield chunk
 
     first = True
@@ -376,12 +382,16 @@ def job_run(*, public_id: str) -> None:
         return
     logger.info("synthesis job %s: attempt %s started", public_id, job.attempt)
     settings.SYNTHESIS_SPOOL_DIR.mkdir(parents=True, exist_ok=True)
-    writer = get_relay().writer(str(job.public_id), job.attempt)
+    relay = get_relay()
+    writer = relay.writer(str(job.public_id), job.attempt)
+    # The same samples as 16-bit PCM, which the playground plays whatever the file's format.
+    listen = relay.writer(listen_stream_id(str(job.public_id)), job.attempt)
     with tempfile.NamedTemporaryFile(dir=settings.SYNTHESIS_SPOOL_DIR, suffix=".audio") as sink:
         try:
-            stats = _produce(job, writer, sink)
+            stats = _produce(job, writer, sink, listen)
         except errors.JobCancelled:
             writer.close(error="cancelled")
+            listen.close(error="cancelled")
             return
         except Exception as exc:
             code, message = _failure(exc)
@@ -389,12 +399,14 @@ def job_run(*, public_id: str) -> None:
                 logger.exception("synthesis job %s failed", job.public_id)
             # The relay may be what failed (Redis restarting): fail and refund the job anyway,
             # now, rather than leave it to the reconciler minutes later.
-            with contextlib.suppress(Exception):
-                writer.close(error=message)
+            for relayed in (writer, listen):
+                with contextlib.suppress(Exception):
+                    relayed.close(error=message)
             _job_fail(job=job, code=code, message=message, attempt=job.attempt)
             return
         sink.flush()
         writer.close()
+        listen.close()
         finished = _job_finish(job=job, path=Path(sink.name), stats=stats)
         logger.info("synthesis job %s: attempt %s %s", public_id, job.attempt,
                     "done" if finished else "superseded")  # fmt: skip

@@ -9,6 +9,7 @@ urlpatterns = [
     path("playground/history/", views.history, name="history"),
     path("jobs/<str:public_id>/status/", views.job_status, name="job_status"),
     path("jobs/<str:public_id>/stream/", views.job_stream, name="job_stream"),
+    path("jobs/<str:public_id>/listen/", views.job_listen, name="job_listen"),
     path("jobs/<str:public_id>/audio/", views.job_audio, name="job_audio"),
     path("jobs/<str:public_id>/cancel/", views.job_cancel, name="job_cancel"),
     path("jobs/<str:public_id>/delete/", views.job_delete, name="job_delete"),

@@ -10,19 +10,38 @@ from billing.events import balance_changed
 from billing.exceptions import InsufficientCredits
 from synthesis import selectors, services
 from synthesis.engine.errors import EngineError
-from synthesis.exceptions import SynthesisError
-from synthesis.forms import SynthesisForm
+from synthesis.exceptions import SynthesisError, UnknownVoice
+from synthesis.forms import SynthesisForm, blend_problem
 from synthesis.picker import picker_context
 from voices.exceptions import VoicePolicyError
 
 PAGE = "synthesis/playground.html"
 
 
-def _page(request: HttpRequest, form: SynthesisForm, *, job=None, status: int = 200):
-    context = {"form": form, "job": job, **picker_context(request.user)}
+def _page(request: HttpRequest, form: SynthesisForm, *, job=None, status: int = 200,
+          autoplay: bool = False):  # fmt: skip
+    context = {"form": form, "job": job, "autoplay": autoplay, **picker_context(request.user)}
     context["jobs"] = selectors.jobs_for_user(user=request.user)[:20]
+    context["api_base"] = request.build_absolute_uri("/v1")
+    # The estimate under the text stays while the text does: after Generate, and after an error.
+    values = [form[name].value() or "" for name in ("text", "voice", "blend", "ssml")]
+    context.update(_estimate_context(*values))
+    if job is not None:
+        context["expected_seconds"] = services.job_expected_seconds(job=job)
     template = f"{PAGE}#composer" if request.htmx else PAGE
     return render(request, template, context, status=status)
+
+
+def _estimate_context(text: str, voice: str, blend: str, ssml) -> dict:
+    if problem := blend_problem(blend):
+        return {"blend_error": problem, "length": len(text)}
+    try:
+        characters, cost = services.job_estimate(text=text, voice=blend.strip() or voice,
+                                                 ssml=ssml in (True, "on"))  # fmt: skip
+    except EngineError as e:
+        # Shown under the text area while typing: the SSML error with its line and column.
+        return {"ssml_error": str(e), "length": len(text)}
+    return {"characters": characters, "cost_micros": cost, "length": len(text)}
 
 
 @login_required
@@ -34,7 +53,8 @@ def playground(request: HttpRequest) -> HttpResponse:
         initial = {"voice": request.GET.get("voice", job.voice if job else "af_heart")}
         if job is not None:
             initial.update(text=job.text, ssml=job.ssml, format=job.format, speed=job.speed)
-        return _page(request, SynthesisForm(initial=initial), job=job)
+        autoplay = job is not None and request.GET.get("play") == "1"
+        return _page(request, SynthesisForm(initial=initial), job=job, autoplay=autoplay)
     form = SynthesisForm(request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)
@@ -45,12 +65,19 @@ def playground(request: HttpRequest) -> HttpResponse:
             fmt=form.cleaned_data["format"], ssml=form.cleaned_data["ssml"],
         )  # fmt: skip
     except (SynthesisError, VoicePolicyError, InsufficientCredits) as e:
-        form.add_error(None, e)
+        form.add_error(_field_for(e, form), str(e)[:1].upper() + str(e)[1:])
         return _page(request, form, status=_status_for(e))
     if not request.htmx:
         return redirect(f"{request.path}?job={job.public_id}")
     response = _page(request, SynthesisForm(initial=form.cleaned_data), job=job)
     return balance_changed(response)
+
+
+def _field_for(error: Exception, form: SynthesisForm) -> str | None:
+    """An unknown voice is shown next to the field that named it, not above the form."""
+    if isinstance(error, UnknownVoice):
+        return "blend" if form.cleaned_data.get("blend") else "voice"
+    return None
 
 
 def _status_for(error: Exception) -> int:
@@ -64,18 +91,9 @@ def _status_for(error: Exception) -> int:
 @login_required
 @require_POST
 def estimate(request: HttpRequest) -> HttpResponse:
-    text, voice = (
-        request.POST.get("text", ""),
-        request.POST.get("blend") or request.POST.get("voice", ""),
-    )
-    try:
-        characters, cost = services.job_estimate(
-            text=text, voice=voice, ssml=request.POST.get("ssml") == "on"
-        )
-    except EngineError as e:
-        # Shown under the text area while typing: the SSML error with its line and column.
-        return render(request, f"{PAGE}#estimate", {"ssml_error": str(e), "length": len(text)})
-    context = {"characters": characters, "cost_micros": cost, "length": len(text)}
+    post = request.POST
+    context = _estimate_context(post.get("text", ""), post.get("voice", ""),
+                                post.get("blend", ""), post.get("ssml", ""))  # fmt: skip
     return render(request, f"{PAGE}#estimate", context)
 
 
@@ -94,12 +112,24 @@ def job_status(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 def job_stream(request: HttpRequest, public_id: str) -> HttpResponse:
     job = selectors.job_get_for_user(user=request.user, public_id=public_id)
-    response = StreamingHttpResponse(
-        selectors.job_audio_chunks(job=job), content_type=services.FORMATS[job.format]
-    )
+    return _streamed(selectors.job_audio_chunks(job=job), services.FORMATS[job.format])
+
+
+def _streamed(chunks, content_type: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    # Proxies must pass each chunk on as it comes, and nobody may cache a live stream.
     response["X-Accel-Buffering"] = "no"
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_GET
+def job_listen(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The samples as raw PCM for the playground's player, which starts on the first chunk;
+    encoded formats make a browser buffer seconds of audio before it plays anything."""
+    job = selectors.job_get_for_user(user=request.user, public_id=public_id)
+    return _streamed(selectors.job_listen_chunks(job=job), services.FORMATS["pcm"])
 
 
 @login_required

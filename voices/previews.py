@@ -43,6 +43,16 @@ def stock_preview_render(*, voice_id: str) -> str:
     return default_storage.save(f"{_FOLDER}/{voice_id}.{ext}", ContentFile(data))
 
 
+def stock_previews_queue_missing() -> list[str]:
+    """Queue a render of every stock preview not stored yet; the ids queued."""
+    from voices.selectors import stock_voices
+
+    missing = [v.id for v in stock_voices() if stock_preview_name(v.id) is None]
+    for voice_id in missing:
+        stock_preview_request(voice_id=voice_id)
+    return missing
+
+
 def stock_preview_request(*, voice_id: str) -> None:
     """Queue a render unless one was queued in the last ten minutes."""
     from voices.tasks import stock_preview_task

@@ -65,6 +65,29 @@ def voice_speech_seconds(*, voice: Voice) -> float:
     return float(voice.samples.aggregate(total=Sum("speech_seconds"))["total"] or 0.0)
 
 
+def sample_verdicts(*, samples: list[Sample], speech_seconds: float) -> list[tuple]:
+    """(sample, verdict, advice) for each sample, judged as part of its set.
+
+    Length is a property of the set (three 9 s clips make 27 s, enough for an instant voice), so
+    every sample is judged with the set's total speech, and the length advice, the same for all,
+    is left to the set's summary. Noise, clipping, loudness and one-speaker stay per sample.
+    """
+    from voices.cloning.analysis import _judge
+
+    _, length_advice = _judge(speech_seconds, 99.0, 0.0, 0.0, None)
+    judged = []
+    for sample in samples:
+        a = sample.analysis or {}
+        if "snr_db" not in a:
+            judged.append((sample, a.get("verdict", "ok"), a.get("advice", [])))
+            continue
+        verdict, advice = _judge(speech_seconds, a["snr_db"], a["clipping_percent"] / 100,
+                                 a["loudness_lufs"], a.get("consistency"))  # fmt: skip
+        advice = [line for line in advice if line not in length_advice] or ["Clean recording."]
+        judged.append((sample, verdict, advice))
+    return judged
+
+
 def user_storage_bytes(*, user) -> int:
     """Bytes of recordings and evidence an account holds, for the storage quota."""
     samples = Sample.objects.filter(voice__owner=user).aggregate(n=Sum("size_bytes"))["n"] or 0

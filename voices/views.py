@@ -190,6 +190,7 @@ def _samples_context(voice: Voice, form, errors: list[str]) -> dict:
     recorded = {s.prompt_index for s in samples if s.prompt_index is not None}
     return {
         "voice": voice, "form": form, "errors": errors, "samples": samples,
+        "judged": selectors.sample_verdicts(samples=samples, speech_seconds=seconds),
         "speech_seconds": seconds, "prompts": list(enumerate(GUIDED_PROMPTS)),
         "recorded_prompts": recorded, "tier_limits": services.TIER_LIMITS,
     }  # fmt: skip

@@ -62,7 +62,8 @@ def test_it_explains_top_ups_when_stripe_is_not_configured(client, alice, settin
     html = response.content.decode()
     assert "Online card payments are not set up" in html
     assert "grant credit to your account from the admin" in html
-    assert "STRIPE_SECRET_KEY" in html
+    # Setting up payments is the operator's business, not the customer's.
+    assert "STRIPE_SECRET_KEY" not in html
     assert 'name="dollars"' not in html
     assert client.post(URL, {"dollars": "10"}).status_code == 400
 
@@ -99,3 +100,11 @@ def test_it_says_so_when_stripe_is_down(client, alice, fake_stripe):
     response = client.post(URL, {"dollars": "10"})
     assert response.status_code == 503
     assert "nothing was charged" in response.content.decode()
+
+
+def test_it_tells_staff_how_to_set_up_card_payments(client, staff, settings):
+    settings.STRIPE_SECRET_KEY = None
+    settings.STRIPE_WEBHOOK_SECRET = None
+    client.force_login(staff)
+    html = client.get(URL).content.decode()
+    assert "STRIPE_SECRET_KEY" in html and "checkout.session.completed" in html

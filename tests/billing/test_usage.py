@@ -35,7 +35,11 @@ def test_it_shows_balance_characters_chart_and_ledger(client, alice):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "$4.970059" in html  # balance, exact
+    # As people read money: cents, the same figure as the badge, never six decimals.
+    assert 'data-testid="balance">$4.97 of credit' in html
+    assert 'id="balance-badge"' in html and ">$4.97</a>" in html
+    assert "4.970059" not in html
+    assert "−2.99¢" in html  # the charge
     # 4,970,059 micros at 167,000 chars per $5 (rounded down: 166,000 would cost 4,970,060),
     # and at the 2x cloned rate.
     assert "<strong>165,999</strong>" in html
@@ -66,8 +70,8 @@ def test_it_filters_the_ledger_by_kind_and_date(client, alice):
     _spend(alice, characters=10, micros=300, key="job-b")
     client.force_login(alice)
 
-    html = client.get(URL, {"kind": "settlement"}, headers={"HX-Request": "true"}).content.decode()
-    assert "Settlement" in html and "Top-up</span>" not in html
+    html = client.get(URL, {"kind": "reservation"}, headers={"HX-Request": "true"}).content.decode()
+    assert "Charge</span>" in html and "Top-up</span>" not in html
 
     tomorrow = (timezone.now() + timedelta(days=1)).date().isoformat()
     html = client.get(URL, {"date_from": tomorrow}, headers={"HX-Request": "true"}).content.decode()
@@ -115,3 +119,21 @@ def test_it_never_shows_another_accounts_ledger(client, alice, bob, charlie):
     response = client.get(detail)
     assert response.status_code == 200
     assert alice_entry.reference in response.content.decode()
+
+
+def test_it_shows_a_job_as_one_charge_without_the_reservation_mechanics(client, alice):
+    fund(alice, 1_000_000)
+    _spend(alice, characters=10, micros=300, key="job-c")
+    exact = reservation_create(
+        user=alice, amount_micros=900, reference="synthesis:job-d", idempotency_key="job-d"
+    )
+    reservation_settle(reservation=exact, actual_micros=600, characters=20)
+    client.force_login(alice)
+
+    html = client.get(URL, headers={"HX-Request": "true"}).content.decode()
+
+    # Settlements that moved no money are bookkeeping: not shown. One that gave money back is.
+    assert LedgerEntry.objects.filter(kind="settlement", amount_micros=0).count() == 1
+    assert html.count("Charge corrected</span>") == 1 and "+0.03¢" in html
+    assert "Speech</span>" in html and "Reservation" not in html
+    assert ">Settlement<" not in html

@@ -95,6 +95,28 @@ def test_a_flac_job_streams_length_unknown_and_stores_a_complete_file(
     np.testing.assert_array_equal(decoded, audio)
 
 
+def _read_listen(client, job):
+    response = client.get(reverse("synthesis:job_listen", args=[job.public_id]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "audio/L16;rate=24000;channels=1"
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("fmt", ["wav", "opus"])
+def test_the_player_stream_carries_the_jobs_samples_as_pcm(
+    client, funded_alice, celery_worker_process, fmt
+):
+    client.force_login(funded_alice)
+    job = _submit(client, SHORT_TEXT, fmt=fmt)
+    listened = np.frombuffer(_read_listen(client, job), dtype="<i2")
+    wait_until(lambda: _refresh(job).status == Job.Status.DONE, timeout=120)
+    assert len(listened) == round(job.duration_seconds * 24000)
+    assert np.abs(listened).max() > 1000
+    if fmt == "wav":
+        stored, _ = sf.read(io.BytesIO(job.audio.open("rb").read()), dtype="int16")
+        np.testing.assert_array_equal(listened, stored)
+
+
 def test_it_gives_a_late_joining_reader_the_whole_stream(
     client, funded_alice, celery_worker_process
 ):

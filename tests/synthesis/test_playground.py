@@ -60,7 +60,7 @@ def test_it_queues_a_job_and_reserves_its_cost(client, funded_alice, queued):
     assert job.billable_characters == len(SHORT_TEXT)
     assert job.reservation.status == Reservation.Status.HELD
     assert balance_for(user=funded_alice) == FIVE_DOLLARS - job.estimated_cost_micros
-    assert reverse("synthesis:job_stream", args=[job.public_id]) in response.content.decode()
+    assert reverse("synthesis:job_listen", args=[job.public_id]) in response.content.decode()
     assert "balance-changed" in response["HX-Trigger"]
 
 
@@ -131,7 +131,7 @@ def test_it_estimates_billable_characters_and_cost(client, funded_alice):
 def test_it_hides_other_users_jobs_and_audio(client, funded_alice, bob, queued):
     job = _job_for(funded_alice)
     client.force_login(bob)
-    for name in ("job_status", "job_stream", "job_audio"):
+    for name in ("job_status", "job_stream", "job_listen", "job_audio"):
         assert client.get(reverse(f"synthesis:{name}", args=[job.public_id])).status_code == 404
     for name in ("job_cancel", "job_delete"):
         assert client.post(reverse(f"synthesis:{name}", args=[job.public_id])).status_code == 404
@@ -261,7 +261,7 @@ def test_it_reopens_a_job_for_someone_who_comes_back(client, funded_alice, bob, 
     client.force_login(funded_alice)
     response = client.get(reverse("synthesis:playground") + f"?job={job.public_id}")
     body = response.content.decode()
-    assert reverse("synthesis:job_stream", args=[job.public_id]) in body
+    assert reverse("synthesis:job_listen", args=[job.public_id]) in body
     assert reverse("synthesis:job_status", args=[job.public_id]) in body
     assert "A long text to come back to." in body
     client.force_login(bob)
@@ -278,3 +278,47 @@ def test_it_shows_ssml_errors_with_line_and_column_while_typing(client, funded_a
     assert response.status_code == 200
     body = response.content.decode()
     assert "SSML:" in body and "line 2" in body
+
+
+def test_a_bad_blend_is_not_priced_and_is_refused_next_to_the_blend_field(
+    client, funded_alice, queued
+):
+    client.force_login(funded_alice)
+    estimate = client.post(
+        reverse("synthesis:estimate"),
+        {"text": SHORT_TEXT, "voice": "af_heart", "blend": "af_bella(2)+nope(1)"},
+    ).content.decode()
+    assert "There is no stock voice called “nope”." in estimate
+    assert "billable" not in estimate and "¢" not in estimate
+
+    response = _post(client, blend="af_bella(2)+nope(1)")
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert '<small class="error" id="blend-errors" role="alert">There is no stock voice' in body
+    assert 'id="form-errors"' not in body
+    assert not Job.objects.exists() and queued == []
+
+    garbled = _post(client, blend="af_bella((2)").content.decode()
+    assert "Write a blend as stock voice ids with weights" in garbled
+
+
+def test_a_good_blend_wins_over_the_voice(client, funded_alice, queued):
+    client.force_login(funded_alice)
+    response = _post(client, voice="bm_george", blend="af_bella(2)+af_sky(1)")
+    assert response.status_code == 200
+    assert Job.objects.get().voice == "af_bella(2)+af_sky(1)"
+
+
+def test_the_estimate_stays_after_generate_and_after_an_error(client, funded_alice, queued):
+    client.force_login(funded_alice)
+    done = _post(client).content.decode()
+    assert f"{len(SHORT_TEXT)} characters · {len(SHORT_TEXT)} billable · about" in done
+    refused = _post(client, speed="9").content.decode()
+    assert f"{len(SHORT_TEXT)} characters · {len(SHORT_TEXT)} billable · about" in refused
+
+
+def test_history_shows_what_is_said_not_the_markup(client, funded_alice, queued):
+    _job_for(funded_alice, text="<speak>Hello <break time='1s'/> there.</speak>", ssml=True)
+    client.force_login(funded_alice)
+    body = client.get(reverse("synthesis:history")).content.decode()
+    assert "Hello  there." in body and "&lt;speak&gt;" not in body and "<speak>" not in body

@@ -48,3 +48,40 @@ def test_it_renders_a_preview_once_and_serves_it(client, alice, media, settings)
     assert served.status_code == 200
     assert len(b"".join(served.streaming_content)) > 2000
     assert client.get(reverse("voices:stock_preview", args=["xx_nobody"])).status_code == 404
+
+
+def test_every_card_offers_use_this_voice_and_a_preview(client, alice):
+    client.force_login(alice)
+    body = client.get(reverse("voices:library")).content.decode()
+    voices = stock_voices()
+    assert body.count(">Use this voice</a>") == len(voices)
+    assert body.count("data-preview-src=") == len(voices)
+    assert 'href="/synthesis/playground/?voice=bm_george">Use this voice' in body
+    # No browser-default <audio> players: one shared player behind the cards' buttons.
+    assert body.count("<audio") == 1
+
+
+def test_a_starting_worker_queues_the_previews_not_rendered_yet(media, settings, monkeypatch):
+    from django.core.cache import cache
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from voices.receivers import queue_missing_previews
+    from voices.tasks import stock_preview_task
+
+    queued = []
+    monkeypatch.setattr(stock_preview_task, "delay", queued.append)
+    cache.clear()
+    default_storage.save("voices/stock-previews/af_heart.mp3", ContentFile(b"ID3 ready"))
+
+    settings.VOICES_PREVIEWS_AT_WORKER_START = False
+    queue_missing_previews()
+    assert queued == []
+
+    settings.VOICES_PREVIEWS_AT_WORKER_START = True
+    queue_missing_previews()
+    ids = [v.id for v in stock_voices()]
+    assert sorted(queued) == sorted(set(ids) - {"af_heart"})
+    # A second worker starting at once queues nothing twice.
+    queue_missing_previews()
+    assert len(queued) == len(ids) - 1

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from voices.previews import stock_preview_name, stock_preview_render, stock_preview_request
+from voices.previews import stock_preview_name, stock_preview_render, stock_previews_queue_missing
 from voices.selectors import stock_voices
 
 
@@ -13,11 +13,12 @@ class Command(BaseCommand):
         parser.add_argument("--queue", action="store_true", help="queue them for a worker instead")
 
     def handle(self, *args, queue: bool = False, **options) -> None:
-        missing = [v.id for v in stock_voices() if stock_preview_name(v.id) is None]
-        for voice_id in missing:
-            if queue:
-                stock_preview_request(voice_id=voice_id)
-            else:
+        if queue:
+            missing = stock_previews_queue_missing()
+            self.stdout.write("".join(f"queued {voice_id}\n" for voice_id in missing), ending="")
+        else:
+            missing = [v.id for v in stock_voices() if stock_preview_name(v.id) is None]
+            for voice_id in missing:
                 stock_preview_render(voice_id=voice_id)
-            self.stdout.write(f"{'queued' if queue else 'rendered'} {voice_id}")
+                self.stdout.write(f"rendered {voice_id}")
         self.stdout.write(self.style.SUCCESS(f"{len(missing)} preview(s) missing at start"))
