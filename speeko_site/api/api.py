@@ -8,7 +8,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from speeko_site.api.auth import ApiKeyAuth
+from speeko_site.api.bodies import LenientParser
 from speeko_site.api.errors import domain_error_response, error_response
+from speeko_site.api.guidance import field_problem
 
 api = NinjaAPI(
     title="Speeko API",
@@ -20,6 +22,7 @@ api = NinjaAPI(
         "header: a retry with the same key returns the first result and is never charged twice."
     ),
     auth=ApiKeyAuth(),
+    parser=LenientParser(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -46,10 +49,7 @@ def _unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = []
-    for error in exc.errors:
-        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body",))
-        problems.append(f"{where}: {error.get('msg', 'invalid')}" if where else error["msg"])
+    problems = [field_problem(request, error) for error in exc.errors]
     return error_response(400, "invalid_request", "; ".join(problems) or "Invalid request.")
 
 

@@ -4,7 +4,7 @@ checks, so the API and the pages refuse exactly the same things."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core import signing
@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 
 from speeko_site.api.api import api
 from speeko_site.api.errors import error_response
+from speeko_site.api.guidance import consent_help
 from speeko_site.api.idempotency import idempotent
 from speeko_site.api.schemas import ERRORS
 from voices import selectors as voice_selectors
@@ -26,6 +27,8 @@ from voices.prompts import CONSENT_STATEMENTS, STATEMENT_VERSION, consent_code_n
 from voices.prompts import spoken_statement as statement_for
 from voices.uploads import audio_check, audio_sniff
 
+Relation = Literal["self", "other"]
+Use = Literal["personal", "commercial", "project"]
 CODE_SALT = "speeko.api.consent-code"
 CODE_MAX_AGE = 3600
 
@@ -131,11 +134,11 @@ def _form_error(form: ConsentForm) -> HttpResponse:
 def consent_create(
     request: HttpRequest,
     voice_name: Form[str],
-    relation: Form[str],
+    relation: Form[Relation],
     speaker_name: Form[str],
     signature: Form[str],
     code_token: Form[str],
-    uses: Form[list[str]],
+    uses: Form[list[Use]],
     statements: Form[list[str]],
     recording: File[UploadedFile],
     speaker_email: Form[str] = "",
@@ -204,13 +207,6 @@ def _guarded(work: Any) -> Any:
     return run
 
 
-CONSENT_HELP = (
-    "Cloning needs the speaker's recorded consent first: get the statement to read with "
-    "POST /v1/consents/statement, record it, then POST /v1/consents; pass the consent_id it "
-    "returns here."
-)
-
-
 def _samples(voice: Any, files: list[UploadedFile]) -> None:
     for upload in files:
         status = _upload_status(upload, settings.VOICES_MAX_FILE_BYTES)
@@ -265,18 +261,20 @@ def _consented_draft(request: HttpRequest, consent_id: str) -> Any:
     from voices.models import Voice
 
     if not consent_id.startswith("cs_"):
-        return _refuse_consent()
+        return _refuse_consent(request)
     try:
         consent = _own_consent(request, consent_id)
     except Http404:
-        return _refuse_consent()
+        return _refuse_consent(request)
     voice = consent.voice
     if voice is None or consent.revoked_at:
-        raise HttpError(403, "This consent was revoked or its voice erased. " + CONSENT_HELP)
+        raise HttpError(
+            403, "This consent was revoked or its voice erased. " + consent_help(request)
+        )
     if voice.status not in (Voice.Status.DRAFT, Voice.Status.FAILED):
         raise HttpError(409, f"This consent was already used for voice {voice.public_id}.")
     return voice
 
 
-def _refuse_consent() -> Any:
-    raise HttpError(403, "No consent with this id in your account. " + CONSENT_HELP)
+def _refuse_consent(request: HttpRequest) -> Any:
+    raise HttpError(403, "No consent with this id in your account. " + consent_help(request))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -19,7 +18,7 @@ from billing.pricing import characters_for_micros
 from billing.selectors import balance_for
 from speeko_site.api import presenters
 from speeko_site.api.api import api
-from speeko_site.api.errors import error_response
+from speeko_site.api.bodies import json_or_form
 from speeko_site.api.idempotency import idempotent
 from speeko_site.api.schemas import (
     ERRORS,
@@ -46,18 +45,6 @@ AUDIO_CONTENT = {
     },
     "description": "Audio, streamed while it is synthesised (chunked transfer).",
 }
-
-
-def json_only(run: Any) -> Any:
-    @wraps(run)
-    def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        if request.content_type != "application/json":
-            return error_response(
-                415, "unsupported_media_type", "Send the request body as application/json."
-            )
-        return run(request, **kwargs)
-
-    return wrapper
 
 
 def _key_ref(request: HttpRequest) -> str:
@@ -135,7 +122,7 @@ def _submit(request: HttpRequest, *, as_job: bool, **fields: Any) -> HttpRespons
     summary="Synthesise speech (streamed), or queue a job with ?async=true",
     tags=["Speech"],
 )
-@decorate_view(json_only)
+@decorate_view(json_or_form)
 def tts(request: HttpRequest, payload: TTSIn, async_: bool = Query(False, alias="async")):
     return _submit(
         request, as_job=async_, text=payload.text, voice=payload.voice_id,
@@ -151,7 +138,7 @@ def tts(request: HttpRequest, payload: TTSIn, async_: bool = Query(False, alias=
     summary="OpenAI-compatible speech endpoint",
     tags=["OpenAI compatible"],
 )
-@decorate_view(json_only)
+@decorate_view(json_or_form)
 def openai_speech(request: HttpRequest, payload: SpeechIn):
     if payload.response_format == "aac":
         raise HttpError(400, "AAC is not supported; use mp3, opus, flac, wav or pcm.")

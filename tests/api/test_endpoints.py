@@ -61,12 +61,6 @@ def test_it_refuses_invalid_requests_with_the_error_envelope(api, alice, staff, 
     assert balance_for(user=alice) == FIVE_DOLLARS
 
 
-def test_it_answers_415_for_a_form_body(api):
-    response = api.post("/v1/tts", TTS, content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 415
-    assert response.json()["error"]["code"] == "unsupported_media_type"
-
-
 def test_it_answers_402_without_credit(api):
     response = api.post("/v1/tts", TTS)
     assert response.status_code == 402
