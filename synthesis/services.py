@@ -40,6 +40,7 @@ FORMATS = {
     "opus": "audio/ogg",
     "flac": "audio/flac",
     "pcm": "audio/L16;rate=24000;channels=1",
+    "aac": "audio/aac",
 }
 # Typical English speech at speed 1.0, used only to estimate progress before the end is known.
 CHARACTERS_PER_SECOND = 15.0

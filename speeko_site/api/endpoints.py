@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -31,9 +31,11 @@ from speeko_site.api.schemas import (
     VoiceList,
     VoiceOut,
 )
+from speeko_site.api.selectors import api_keys_for_user
 from speeko_site.api.voice_map import openai_voice
 from synthesis import selectors as job_selectors
 from synthesis import services as synthesis
+from synthesis.exceptions import SynthesisError
 from synthesis.models import Job
 from voices import selectors as voice_selectors
 from voices import services as voice_services
@@ -64,11 +66,26 @@ def _check_key_limit(request: HttpRequest, text: str, ssml: bool) -> None:
     )
     wanted, _ = synthesis.job_estimate(text=text, voice="", ssml=ssml)
     if used + wanted > key.monthly_character_limit:
-        raise HttpError(
-            429,
+        resets = _next_month(month_start)
+        raise KeyLimitReached(
             f"This key's monthly limit is {key.monthly_character_limit:,} characters; "
-            f"{used:,} are used this month.",
+            f"{used:,} are used this month and this request needs {wanted:,}. The limit resets "
+            f"on {resets:%Y-%m-%d} at 00:00 UTC; raise it on the API keys page.",
+            retry_after=max(1, int((resets - timezone.now()).total_seconds())),
         )
+
+
+class KeyLimitReached(SynthesisError):
+    code = "key_limit_reached"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _next_month(month_start: datetime) -> datetime:
+    return (month_start + timedelta(days=32)).replace(day=1)
 
 
 def _stream(job: Job) -> StreamingHttpResponse:
@@ -140,8 +157,6 @@ def tts(request: HttpRequest, payload: TTSIn, async_: bool = Query(False, alias=
 )
 @decorate_view(json_or_form)
 def openai_speech(request: HttpRequest, payload: SpeechIn):
-    if payload.response_format == "aac":
-        raise HttpError(400, "AAC is not supported; use mp3, opus, flac, wav or pcm.")
     if payload.stream_format == "sse":
         raise HttpError(400, "stream_format 'sse' is not supported; audio is streamed as bytes.")
     voice = payload.voice.get("id", "") if isinstance(payload.voice, dict) else payload.voice
@@ -248,6 +263,14 @@ def _grouped(jobs: Any, field: str) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _with_key_names(request: HttpRequest, groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    names = {str(k.public_id): k.name for k in api_keys_for_user(user=request.user)}
+    for group in groups:
+        ref = group["key"]
+        group["name"] = "Website" if ref == "web" else names.get(ref, "Deleted key")
+    return groups
+
+
 @api.get("/usage", response={200: UsageOut, **ERRORS}, tags=["Account"])
 def usage(request: HttpRequest, days: int = Query(30, ge=1, le=366)):
     since = timezone.now() - timedelta(days=days)
@@ -265,5 +288,5 @@ def usage(request: HttpRequest, days: int = Query(30, ge=1, le=366)):
             for r in per_day
         ],
         "by_voice": _grouped(jobs, "voice"),
-        "by_key": _grouped(jobs, "client_ref"),
+        "by_key": _with_key_names(request, _grouped(jobs, "client_ref")),
     }  # fmt: skip

@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-Format = Literal["mp3", "wav", "opus", "flac", "pcm"]
+Format = Literal["mp3", "wav", "opus", "flac", "pcm", "aac"]
 
 
 class ErrorBody(Schema):
@@ -48,12 +48,19 @@ class JobOut(Schema):
 
 
 class SpeechIn(Schema):
-    model: str = "tts-1"
+    model: str = Field(
+        "tts-1", description="Accepted for compatibility and ignored: every request uses Kokoro."
+    )
     input: str = Field(..., min_length=1)
     voice: str | dict[str, str]
     response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] = "mp3"
-    speed: float = Field(1.0, ge=0.25, le=4.0)
-    instructions: str | None = None
+    speed: float = Field(
+        1.0, ge=0.25, le=4.0, description="Kept between 0.5 and 2.0, the range Kokoro sounds right."
+    )
+    instructions: str | None = Field(
+        None,
+        description="Accepted for compatibility and ignored: steer delivery with SSML on /v1/tts.",
+    )
     stream_format: Literal["audio", "sse"] | None = None
 
 
@@ -102,10 +109,15 @@ class UsageGroup(Schema):
     jobs: int
 
 
+class KeyUsageGroup(UsageGroup):
+    key: str = Field(description='The API key\'s id, or "web" for the website.')
+    name: str = Field(description="The key's name as shown on the API keys page.")
+
+
 class UsageOut(Schema):
     days: list[UsageDay]
     by_voice: list[UsageGroup]
-    by_key: list[UsageGroup]
+    by_key: list[KeyUsageGroup]
 
 
 class DeletedOut(Schema):
