@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from speeko_site.api.auth import ApiKeyAuth
 from speeko_site.api.bodies import LenientParser
-from speeko_site.api.errors import domain_error_response, error_response
+from speeko_site.api.errors import domain_error_response, error_response, seconds_to_next_month
 from speeko_site.api.guidance import field_problem
 
 api = NinjaAPI(
@@ -56,7 +56,8 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = _STATUS_CODES.get(exc.status_code, "error")
-    return error_response(exc.status_code, code, str(exc))
+    headers = {"Retry-After": str(seconds_to_next_month())} if exc.status_code == 429 else None
+    return error_response(exc.status_code, code, str(exc), headers=headers)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -35,7 +35,6 @@ from speeko_site.api.selectors import api_keys_for_user
 from speeko_site.api.voice_map import openai_voice
 from synthesis import selectors as job_selectors
 from synthesis import services as synthesis
-from synthesis.exceptions import SynthesisError
 from synthesis.models import Job
 from voices import selectors as voice_selectors
 from voices import services as voice_services
@@ -66,26 +65,11 @@ def _check_key_limit(request: HttpRequest, text: str, ssml: bool) -> None:
     )
     wanted, _ = synthesis.job_estimate(text=text, voice="", ssml=ssml)
     if used + wanted > key.monthly_character_limit:
-        resets = _next_month(month_start)
-        raise KeyLimitReached(
+        raise HttpError(
+            429,
             f"This key's monthly limit is {key.monthly_character_limit:,} characters; "
-            f"{used:,} are used this month and this request needs {wanted:,}. The limit resets "
-            f"on {resets:%Y-%m-%d} at 00:00 UTC; raise it on the API keys page.",
-            retry_after=max(1, int((resets - timezone.now()).total_seconds())),
+            f"{used:,} are used this month.",
         )
-
-
-class KeyLimitReached(SynthesisError):
-    code = "key_limit_reached"
-    status = 429
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-def _next_month(month_start: datetime) -> datetime:
-    return (month_start + timedelta(days=32)).replace(day=1)
 
 
 def _stream(job: Job) -> StreamingHttpResponse:
@@ -190,6 +174,16 @@ def job_audio(request: HttpRequest, job_id: str):
     raise HttpError(404, f"This job has no audio (status: {job.status}).")
 
 
+def _cloned_items(request: HttpRequest, q: str | None) -> list[dict[str, Any]]:
+    """The user's cloned voices, drafts included: a draft whose clone was refused keeps its
+    consent, and is cloned by sending its consent_id again."""
+    needle = (q or "").lower()
+    drafts = voice_selectors.drafts_for_user(user=request.user).select_related("consent")
+    voices = [*voice_selectors.voices_for_user(user=request.user), *drafts]
+    voices.sort(key=lambda v: v.created_at, reverse=True)
+    return [presenters.cloned_voice_payload(v) for v in voices if needle in v.name.lower()]
+
+
 @api.get("/voices", response={200: VoiceList, **ERRORS}, tags=["Voices"])
 def voices_list(
     request: HttpRequest,
@@ -200,9 +194,7 @@ def voices_list(
 ):
     items: list[dict[str, Any]] = []
     if type in (None, "", "cloned"):
-        mine = voice_selectors.voices_for_user(user=request.user)
-        needle = (q or "").lower()
-        items += [presenters.cloned_voice_payload(v) for v in mine if needle in v.name.lower()]
+        items += _cloned_items(request, q)
     if type in (None, "", "stock"):
         stock = voice_selectors.stock_voices(lang=language, gender=gender, q=q)
         items += [presenters.stock_voice_payload(v) for v in stock]

@@ -64,6 +64,33 @@ class SpeechIn(Schema):
     stream_format: Literal["audio", "sse"] | None = None
 
 
+Verdict = Literal["ok", "warn", "reject"]
+
+
+class SampleAnalysisItem(Schema):
+    sample_id: str
+    name: str
+    seconds: float
+    speech_seconds: float
+    snr_db: float | None = Field(description="Speech to background noise, in dB.")
+    clipping_percent: float | None = Field(description="Share of clipped samples, in percent.")
+    loudness_lufs: float | None
+    consistency: float | None = Field(
+        description="Agreement of the sample's two halves, 0 to 1 (low: several speakers)."
+    )
+    one_speaker: bool | None = Field(description="Whether one person seems to speak throughout.")
+    verdict: Verdict
+    advice: list[str]
+
+
+class SampleAnalysisOut(Schema):
+    speech_seconds: float = Field(description="Speech in all samples together, in seconds.")
+    verdict: Verdict = Field(description="The worst verdict among the samples.")
+    one_speaker: bool
+    advice: list[str]
+    samples: list[SampleAnalysisItem]
+
+
 class VoiceOut(Schema):
     id: str
     type: Literal["stock", "cloned"]
@@ -82,6 +109,13 @@ class VoiceOut(Schema):
         False, description="A stop was requested; the clone ends failed and refunded shortly."
     )
     created_at: datetime | None = None
+    consent_id: str | None = Field(
+        None, description="A cloned voice's consent; a draft is cloned by passing it again."
+    )
+    sample_analysis: SampleAnalysisOut | None = Field(
+        None,
+        description="A cloned voice's samples as analysed on upload, with advice for better ones.",
+    )
 
 
 class VoiceList(Schema):

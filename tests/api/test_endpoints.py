@@ -100,7 +100,7 @@ def test_it_enforces_a_keys_monthly_character_limit(keyed, alice, staff):
     response = limited.post("/v1/tts?async=true", {**TTS, "text": "y" * 20})
     assert response.status_code == 429
     assert "monthly limit" in response.json()["error"]["message"]
-    assert response.json()["error"]["code"] == "key_limit_reached"
+    assert response.json()["error"]["code"] == "rate_limited"
     # Retry-After points at the first second of next month (UTC).
     from datetime import UTC, datetime, timedelta
 
