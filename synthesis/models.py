@@ -66,6 +66,9 @@ class Job(models.Model):
     audio_bytes = models.PositiveBigIntegerField(default=0)
     duration_seconds = models.FloatField(default=0.0)
     waveform = models.JSONField(default=list, blank=True)
+    with_timestamps = models.BooleanField(default=False)
+    # [[word, start, end], ...] in seconds, for a job asked for timestamps.
+    words = models.JSONField(default=list, blank=True)
     audio_deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -34,6 +34,16 @@ def _wait_for_start(job: Job, *, timeout: float) -> Job:
     return job
 
 
+def job_wait_finished(*, job: Job, timeout: float, interval: float = 0.2) -> Job:
+    """The job once it is finished, failed or cancelled, or as it is after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    job.refresh_from_db()
+    while not job.is_terminal and time.monotonic() < deadline:
+        time.sleep(interval)
+        job.refresh_from_db()
+    return job
+
+
 def _stored(job: Job, *, block: int = 65536) -> Iterator[bytes]:
     with job.audio.open("rb") as fh:
         while data := fh.read(block):

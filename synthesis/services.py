@@ -147,6 +147,7 @@ def job_submit(
     ssml: bool = False,
     source: str = "web",
     client_ref: str = "",
+    timestamps: bool = False,
 ) -> Job:
     """Validate a request, reserve its cost and queue it. Raises SynthesisError subclasses,
     VoicePolicyError (cloned voice not usable) or InsufficientCredits; nothing is kept then."""
@@ -158,7 +159,7 @@ def job_submit(
         "voice": voice, "voice_kind": voice_kind(voice), "text": text, "ssml": ssml,
         "language": language, "speed": speed, "format": fmt, "source": source,
         "client_ref": client_ref, "billable_characters": characters,
-        "estimated_cost_micros": cost,
+        "estimated_cost_micros": cost, "with_timestamps": timestamps,
     }  # fmt: skip
     return _job_create(user=user, fields=fields)
 
@@ -170,6 +171,7 @@ def job_submit(
 class _AudioStats:
     samples: int = 0
     envelope: list[float] = field(default_factory=list)
+    words: list[list[Any]] = field(default_factory=list)
     _block: int = 1200  # 50 ms at 24 kHz
 
     def add(self, chunk: np.ndarray) -> None:
@@ -242,13 +244,16 @@ def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
     if job.voice_kind == Job.VoiceKind.CLONED:
         voice = _cloned_style(user=job.owner, voice=job.voice)
     stats, beat = _AudioStats(), _Beat(job)
-    chunks = _engine().stream(
-        job.text, voice=voice, speed=job.speed, lang=job.language or None, ssml=job.ssml
-    )
+    request = {"voice": voice, "speed": job.speed, "lang": job.language or None, "ssml": job.ssml}
+    if job.with_timestamps:
+        timed = _engine().stream_timed(job.text, **request)
+    else:
+        timed = ((chunk, ()) for chunk in _engine().stream(job.text, **request))
 
     def counted() -> Iterator[np.ndarray]:
-        for chunk in chunks:
+        for chunk, words in timed:
             stats.add(chunk)
+            stats.words += [[w.text, w.start, w.end] for w in words]
             yield chunk
 
     first = True
@@ -271,6 +276,7 @@ def _job_finish(*, job: Job, path: Path, stats: _AudioStats) -> bool:
     locked.audio_bytes = path.stat().st_size
     locked.duration_seconds = stats.samples / 24000
     locked.waveform = stats.waveform()
+    locked.words = stats.words
     locked.status = Job.Status.DONE
     locked.progress = 1.0
     locked.finished_at = timezone.now()

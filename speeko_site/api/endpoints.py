@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -19,13 +21,16 @@ from billing.selectors import balance_for
 from speeko_site.api import presenters
 from speeko_site.api.api import api
 from speeko_site.api.bodies import json_or_form
+from speeko_site.api.errors import error_response
 from speeko_site.api.idempotency import idempotent
 from speeko_site.api.schemas import (
     ERRORS,
+    AudioWithTimestampsOut,
     BalanceOut,
     DeletedOut,
     JobOut,
     SpeechIn,
+    TimestampsOut,
     TTSIn,
     UsageOut,
     VoiceList,
@@ -46,6 +51,11 @@ AUDIO_CONTENT = {
     },
     "description": "Audio, streamed while it is synthesised (chunked transfer).",
 }
+
+
+Answer = Callable[[HttpRequest, Job], HttpResponse]
+# How long POST /v1/tts/with-timestamps waits for its job before answering 202 with the job.
+WITH_TIMESTAMPS_WAIT_SECONDS = 300
 
 
 def _key_ref(request: HttpRequest) -> str:
@@ -85,9 +95,11 @@ def _stream(job: Job) -> StreamingHttpResponse:
     return response
 
 
-def _replay_job(request: HttpRequest, *, as_job: bool):
+def _replay_job(request: HttpRequest, *, as_job: bool, answer: Answer | None = None):
     def replay(record: Any) -> HttpResponse:
         job = job_selectors.job_get_for_user(user=request.user, public_id=record.job_public_id)
+        if answer is not None:
+            return answer(request, job)
         if as_job:
             return api.create_response(
                 request, presenters.job_payload(request, job), status=record.status_code or 202
@@ -97,7 +109,9 @@ def _replay_job(request: HttpRequest, *, as_job: bool):
     return replay
 
 
-def _submit(request: HttpRequest, *, as_job: bool, **fields: Any) -> HttpResponse:
+def _submit(
+    request: HttpRequest, *, as_job: bool, answer: Answer | None = None, **fields: Any
+) -> HttpResponse:
     def work(record: Any) -> HttpResponse:
         _check_key_limit(request, fields["text"], fields.get("ssml", False))
         job = synthesis.job_submit(
@@ -109,11 +123,13 @@ def _submit(request: HttpRequest, *, as_job: bool, **fields: Any) -> HttpRespons
             idempotency_complete(
                 record=record, status_code=202 if as_job else 200, job_public_id=job.public_id
             )
+        if answer is not None:
+            return answer(request, job)
         if as_job:
             return api.create_response(request, presenters.job_payload(request, job), status=202)
         return _stream(job)
 
-    return idempotent(request, work, replay=_replay_job(request, as_job=as_job))
+    return idempotent(request, work, replay=_replay_job(request, as_job=as_job, answer=answer))
 
 
 @api.post(
@@ -125,11 +141,72 @@ def _submit(request: HttpRequest, *, as_job: bool, **fields: Any) -> HttpRespons
 )
 @decorate_view(json_or_form)
 def tts(request: HttpRequest, payload: TTSIn, async_: bool = Query(False, alias="async")):
+    if payload.timestamps and not async_:
+        raise HttpError(
+            400, "timestamps need ?async=true; for audio and times in one answer, "
+            "POST /v1/tts/with-timestamps.",
+        )  # fmt: skip
+    return _submit(request, as_job=async_, **_speech_fields(payload))
+
+
+def _speech_fields(payload: TTSIn) -> dict[str, Any]:
+    return {
+        "text": payload.text, "voice": payload.voice_id, "language": payload.language or "",
+        "speed": payload.speed, "fmt": payload.format, "ssml": payload.ssml,
+        "timestamps": payload.timestamps,
+    }  # fmt: skip
+
+
+@api.post(
+    "/tts/with-timestamps",
+    response={200: AudioWithTimestampsOut, 202: JobOut, **ERRORS},
+    summary="Synthesise speech and time every word and character",
+    tags=["Speech"],
+)
+@decorate_view(json_or_form)
+def tts_with_timestamps(request: HttpRequest, payload: TTSIn):
+    """The audio (base64) with the start and end of every word and character, in seconds.
+    A job still running after WITH_TIMESTAMPS_WAIT_SECONDS answers 202 with the job to poll."""
     return _submit(
-        request, as_job=async_, text=payload.text, voice=payload.voice_id,
-        language=payload.language or "", speed=payload.speed, fmt=payload.format,
-        ssml=payload.ssml,
+        request, as_job=False, answer=_audio_with_timestamps,
+        **{**_speech_fields(payload), "timestamps": True},
     )  # fmt: skip
+
+
+def _audio_with_timestamps(request: HttpRequest, job: Job) -> HttpResponse:
+    job = job_selectors.job_wait_finished(job=job, timeout=WITH_TIMESTAMPS_WAIT_SECONDS)
+    if not job.is_terminal:
+        return api.create_response(request, presenters.job_payload(request, job), status=202)
+    if job.status != Job.Status.DONE or not job.has_audio:
+        error = presenters.job_payload(request, job)["error"] or {}
+        return error_response(
+            422, error.get("code", "synthesis_failed"),
+            error.get("message", "The speech could not be made; your credits were refunded."),
+        )  # fmt: skip
+    with job.audio.open("rb") as fh:
+        audio = base64.b64encode(fh.read()).decode()
+    payload = {
+        "request_id": str(job.public_id), "format": job.format, "audio_base64": audio,
+        "duration_seconds": round(job.duration_seconds, 3),
+        "billable_characters": job.billable_characters, "cost_micros": job.charged_micros,
+        **presenters.timestamps_payload(job),
+    }  # fmt: skip
+    return api.create_response(request, payload, status=200)
+
+
+@api.get(
+    "/jobs/{job_id}/timestamps",
+    response={200: TimestampsOut, **ERRORS},
+    url_name="job_timestamps",
+    tags=["Speech"],
+)
+def job_timestamps(request: HttpRequest, job_id: str):
+    job = job_selectors.job_get_for_user(user=request.user, public_id=job_id)
+    if not job.with_timestamps:
+        raise HttpError(404, 'This job was not asked for timestamps ("timestamps": true).')
+    if job.status != Job.Status.DONE:
+        raise HttpError(409, f"The timestamps are ready when the job is done (it is {job.status}).")
+    return presenters.timestamps_payload(job)
 
 
 @api.post(

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from billing.money import format_usd
+from synthesis.engine.timestamps import WordTime, character_alignment
 from synthesis.models import Job
 
 
@@ -15,6 +16,10 @@ def job_payload(request: HttpRequest, job: Job) -> dict[str, Any]:
     audio_url = None
     if job.has_audio:
         audio_url = request.build_absolute_uri(reverse("api:job_audio", args=[job.public_id]))
+    timestamps_url = None
+    if job.with_timestamps and job.status == Job.Status.DONE:
+        path = reverse("api:job_timestamps", args=[job.public_id])
+        timestamps_url = request.build_absolute_uri(path)
     error = None
     if job.status in (Job.Status.FAILED, Job.Status.CANCELLED):
         error = {
@@ -29,7 +34,16 @@ def job_payload(request: HttpRequest, job: Job) -> dict[str, Any]:
         "cost_usd": format_usd(cost), "progress": round(job.progress, 3),
         "duration_seconds": round(job.duration_seconds, 3), "created_at": job.created_at,
         "finished_at": job.finished_at, "audio_url": audio_url, "error": error,
+        "timestamps_url": timestamps_url,
     }  # fmt: skip
+
+
+def timestamps_payload(job: Job) -> dict[str, Any]:
+    words = [WordTime(text, start, end) for text, start, end in job.words]
+    return {
+        "words": [{"word": w.text, "start": w.start, "end": w.end} for w in words],
+        "alignment": character_alignment(words),
+    }
 
 
 def stock_voice_payload(voice: Any) -> dict[str, Any]:

@@ -24,6 +24,17 @@ class TTSIn(Schema):
     speed: float = Field(1.0, ge=0.5, le=2.0)
     language: str | None = Field(None, description="Kokoro language code; default: the voice's.")
     ssml: bool = False
+    timestamps: bool = Field(
+        False,
+        description="With ?async=true: also time every word and character; the job's "
+        "timestamps_url has them once it is done. For audio and times in one answer use "
+        "POST /v1/tts/with-timestamps.",
+    )
+    pronunciation_dictionary_ids: list[str] = Field(
+        default_factory=list,
+        max_length=3,
+        description="Up to 3 of your pronunciation dictionaries (pd_...), applied in order.",
+    )
 
 
 ERRORS = dict.fromkeys((400, 401, 402, 403, 404, 409, 413, 415, 422, 429), ErrorOut)
@@ -45,6 +56,9 @@ class JobOut(Schema):
     finished_at: datetime | None
     audio_url: str | None
     error: ErrorBody | None
+    timestamps_url: str | None = Field(
+        None, description="Word and character times, once a job asked for them is done."
+    )
 
 
 class SpeechIn(Schema):
@@ -157,3 +171,31 @@ class UsageOut(Schema):
 class DeletedOut(Schema):
     id: str
     deleted: bool
+
+
+class WordOut(Schema):
+    word: str
+    start: float = Field(description="Seconds from the start of the audio.")
+    end: float
+
+
+class AlignmentOut(Schema):
+    characters: list[str]
+    character_start_times_seconds: list[float]
+    character_end_times_seconds: list[float]
+
+
+class TimestampsOut(Schema):
+    words: list[WordOut] = Field(description="Every spoken word, as spoken (normalised).")
+    alignment: AlignmentOut = Field(
+        description="The words joined by spaces, every character with its start and end."
+    )
+
+
+class AudioWithTimestampsOut(TimestampsOut):
+    request_id: str
+    format: str
+    audio_base64: str
+    duration_seconds: float
+    billable_characters: int
+    cost_micros: int
