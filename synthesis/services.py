@@ -29,6 +29,7 @@ from billing.pricing import billable_characters, tts_cost_micros
 from billing.services import reservation_create, reservation_release, reservation_settle
 from speeko_site.core.logging import logs_job_id
 from synthesis import exceptions as errors
+from synthesis.dictionaries import lexicon_for_request, lexicon_from_rules
 from synthesis.models import Job
 from synthesis.relay import get_relay
 
@@ -69,7 +70,7 @@ def _cloned_style(*, user: Any, voice: str) -> np.ndarray:
 
 
 def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, ssml: bool,
-              fmt: str) -> None:  # fmt: skip
+              fmt: str, lexicon: list[dict] | None = None) -> None:  # fmt: skip
     """Check everything the worker would reject, before any credit is reserved."""
     from synthesis.engine import errors as engine_errors
 
@@ -92,7 +93,10 @@ def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, 
     try:
         # stream() validates text, SSML, voice, language and speed eagerly and returns a lazy
         # generator, so nothing is synthesised here (inference never runs in the web process).
-        _engine().stream(text, voice=style, speed=speed, lang=language or None, ssml=ssml)
+        _engine().stream(
+            text, voice=style, speed=speed, lang=language or None, ssml=ssml,
+            lexicon=lexicon_from_rules(lexicon or []),
+        )  # fmt: skip
     except engine_errors.InvalidSSML as e:
         raise errors.InvalidSSML(str(e), line=e.line, column=e.column) from e
     except (engine_errors.UnknownVoice, engine_errors.BadBlend) as e:
@@ -148,18 +152,21 @@ def job_submit(
     source: str = "web",
     client_ref: str = "",
     timestamps: bool = False,
+    dictionary_ids: list[str] | None = None,
 ) -> Job:
     """Validate a request, reserve its cost and queue it. Raises SynthesisError subclasses,
     VoicePolicyError (cloned voice not usable) or InsufficientCredits; nothing is kept then."""
     voice = voice.strip()
+    lexicon, dictionaries = lexicon_for_request(user=user, ids=dictionary_ids or [])
     _validate(user=user, text=text, voice=voice, language=language, speed=speed, ssml=ssml,
-              fmt=fmt)  # fmt: skip
+              fmt=fmt, lexicon=lexicon)  # fmt: skip
     characters, cost = job_estimate(text=text, voice=voice, ssml=ssml)
     fields = {
         "voice": voice, "voice_kind": voice_kind(voice), "text": text, "ssml": ssml,
         "language": language, "speed": speed, "format": fmt, "source": source,
         "client_ref": client_ref, "billable_characters": characters,
-        "estimated_cost_micros": cost, "with_timestamps": timestamps,
+        "estimated_cost_micros": cost, "with_timestamps": timestamps, "lexicon": lexicon,
+        "dictionaries": dictionaries,
     }  # fmt: skip
     return _job_create(user=user, fields=fields)
 
@@ -244,7 +251,10 @@ def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
     if job.voice_kind == Job.VoiceKind.CLONED:
         voice = _cloned_style(user=job.owner, voice=job.voice)
     stats, beat = _AudioStats(), _Beat(job)
-    request = {"voice": voice, "speed": job.speed, "lang": job.language or None, "ssml": job.ssml}
+    request = {
+        "voice": voice, "speed": job.speed, "lang": job.language or None, "ssml": job.ssml,
+        "lexicon": lexicon_from_rules(job.lexicon),
+    }  # fmt: skip
     if job.with_timestamps:
         timed = _engine().stream_timed(job.text, **request)
     else:

@@ -81,3 +81,4 @@ def _domain(request: HttpRequest, exc: Exception) -> HttpResponse:
 # Registration order matters: /voices/clone must come before /voices/{voice_id}.
 from speeko_site.api import consents  # noqa: E402,F401,I001  (registers the routes)
 from speeko_site.api import endpoints  # noqa: E402,F401  (registers the routes)
+from speeko_site.api import dictionaries  # noqa: E402,F401  (registers the routes)

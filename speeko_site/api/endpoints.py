@@ -154,6 +154,7 @@ def _speech_fields(payload: TTSIn) -> dict[str, Any]:
         "text": payload.text, "voice": payload.voice_id, "language": payload.language or "",
         "speed": payload.speed, "fmt": payload.format, "ssml": payload.ssml,
         "timestamps": payload.timestamps,
+        "dictionary_ids": payload.pronunciation_dictionary_ids,
     }  # fmt: skip
 
 

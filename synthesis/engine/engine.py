@@ -23,6 +23,7 @@ from .chunking import (
 from .errors import EmptyText, InvalidSpeed, TextTooLong, TimestampsUnavailable
 from .g2p import G2P, keep_known, marks_stress, phonemizer_for, restress, vocab
 from .languages import Language, language_for
+from .lexicon import Lexicon
 from .model import KokoroModel
 from .normalize import normalize
 from .text import Segment, segments_for, written_text
@@ -102,6 +103,7 @@ class Engine:
         lang: str | None = None,
         ssml: bool = False,
         chunking: ChunkPolicy | None = None,
+        lexicon: Lexicon | None = None,
     ) -> Iterator[np.ndarray]:
         """Yield float32 mono chunks at 24 kHz as they are synthesised.
 
@@ -109,7 +111,7 @@ class Engine:
         first chunk is computed, so a caller can still answer with an error status.
         ``chunking`` defaults to a short first chunk ramping up to the configured size.
         """
-        runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml)
+        runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml, lexicon=lexicon)
         return self._render(self._chunks(runs, chunking or streaming_policy()))
 
     def stream_timed(
@@ -121,13 +123,14 @@ class Engine:
         lang: str | None = None,
         ssml: bool = False,
         chunking: ChunkPolicy | None = None,
+        lexicon: Lexicon | None = None,
     ) -> Iterator[tuple[np.ndarray, list[WordTime]]]:
         """``stream``'s chunks, each with the words that ended in the audio so far.
 
         The audio is the same, sample for sample, as ``stream``'s. Raises
         ``TimestampsUnavailable`` (before any chunk) when the loaded graph has no durations.
         """
-        runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml)
+        runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml, lexicon=lexicon)
         model, _ = self._session()
         if not model.has_durations:
             raise TimestampsUnavailable(
@@ -150,9 +153,18 @@ class Engine:
         lang: str | None = None,
         ssml: bool = False,
         chunking: ChunkPolicy | None = None,
+        lexicon: Lexicon | None = None,
     ) -> np.ndarray:
         chunks = list(
-            self.stream(text, voice=voice, speed=speed, lang=lang, ssml=ssml, chunking=chunking)
+            self.stream(
+                text,
+                voice=voice,
+                speed=speed,
+                lang=lang,
+                ssml=ssml,
+                chunking=chunking,
+                lexicon=lexicon,
+            )  # fmt: skip
         )
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
 
@@ -163,16 +175,26 @@ class Engine:
         lang: str | None = None,
         ssml: bool = False,
         chunking: ChunkPolicy | None = None,
+        lexicon: Lexicon | None = None,
     ) -> list[str]:
         """The phoneme chunks that will be spoken, in order (one model call each)."""
-        runs = self._runs(text, voice=DEFAULT_VOICE, speed=1.0, lang=lang, ssml=ssml)
+        runs = self._runs(
+            text, voice=DEFAULT_VOICE, speed=1.0, lang=lang, ssml=ssml, lexicon=lexicon
+        )
         chunks = self._chunks(runs, chunking or streaming_policy())
         return [c.phonemes for c in chunks if _speakable(c.phonemes)]
 
     # -- internals ------------------------------------------------------------------------
 
     def _runs(
-        self, text: str, *, voice: Voice, speed: float, lang: str | None, ssml: bool
+        self,
+        text: str,
+        *,
+        voice: Voice,
+        speed: float,
+        lang: str | None,
+        ssml: bool,
+        lexicon: Lexicon | None = None,
     ) -> list[_Run]:
         if not MIN_SPEED <= speed <= MAX_SPEED:
             raise InvalidSpeed(f"speed must be between {MIN_SPEED} and {MAX_SPEED}, got {speed}")
@@ -184,6 +206,8 @@ class Engine:
             raise TextTooLong(
                 f"the text has {len(spoken)} characters, the maximum is {config.max_chars()}"
             )
+        if lexicon:
+            segments = lexicon.apply(segments)
         styles = {None: self.voices.resolve(voice)}
         for segment in segments:
             if segment.voice not in styles:
