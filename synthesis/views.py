@@ -46,6 +46,8 @@ def playground(request: HttpRequest) -> HttpResponse:
             language=form.cleaned_data["language"], speed=form.cleaned_data["speed"],
             fmt=form.cleaned_data["format"], ssml=form.cleaned_data["ssml"],
             dictionary_ids=form.dictionary_ids(),
+            # Free (the model predicts durations anyway) and the player highlights words with it.
+            timestamps=True,
         )  # fmt: skip
     except (SynthesisError, VoicePolicyError, InsufficientCredits) as e:
         form.add_error(None, e)
