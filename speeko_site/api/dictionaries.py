@@ -103,11 +103,8 @@ def dictionaries_list(request: HttpRequest):
 @decorate_view(json_or_form)
 def dictionary_create(request: HttpRequest, payload: DictionaryIn):
     """Create a dictionary from rules; it is version 1."""
-    dictionary = services.dictionary_create(
-        owner=request.user, name=payload.name, rules=[r.rule() for r in payload.rules],
-        source=PronunciationDictionaryVersion.Source.API,
-    )  # fmt: skip
-    return 201, _payload(dictionary, dictionary.versions.get(number=1))
+    rules = [r.rule() for r in payload.rules]
+    return _created(request, payload.name, rules, PronunciationDictionaryVersion.Source.API)
 
 
 @api.post(
@@ -119,10 +116,13 @@ def dictionary_create_from_file(request: HttpRequest, name: Form[str], file: Fil
     """Create a dictionary from a W3C PLS file (alphabet "ipa"): each lexeme's graphemes with
     its phoneme or alias."""
     rules = services.rules_from_pls(file.read(services.MAX_PLS_BYTES + 1))
+    return _created(request, name, rules, PronunciationDictionaryVersion.Source.PLS)
+
+
+def _created(request: HttpRequest, name: str, rules: list[Rule], source: str) -> tuple:
     dictionary = services.dictionary_create(
-        owner=request.user, name=name, rules=rules,
-        source=PronunciationDictionaryVersion.Source.PLS,
-    )  # fmt: skip
+        owner=request.user, name=name, rules=rules, source=source
+    )
     return 201, _payload(dictionary, dictionary.versions.get(number=1))
 
 
