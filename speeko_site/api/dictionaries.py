@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, File, Form, Schema
+from ninja import Field, File, Form, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
@@ -119,11 +119,11 @@ def dictionary_create_from_file(request: HttpRequest, name: Form[str], file: Fil
     return _created(request, name, rules, PronunciationDictionaryVersion.Source.PLS)
 
 
-def _created(request: HttpRequest, name: str, rules: list[Rule], source: str) -> tuple:
+def _created(request: HttpRequest, name: str, rules: list[Rule], source: str) -> Status:
     dictionary = services.dictionary_create(
         owner=request.user, name=name, rules=rules, source=source
     )
-    return 201, _payload(dictionary, dictionary.versions.get(number=1))
+    return Status(201, _payload(dictionary, dictionary.versions.get(number=1)))
 
 
 @api.get(
