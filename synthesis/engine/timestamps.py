@@ -19,6 +19,9 @@ import numpy as np
 from .audio import SAMPLE_RATE
 
 FRAME_SAMPLES = 600
+# The decoder's sound comes about three frames ahead of its alignment: the model's reference
+# pipeline starts its timestamps that much earlier (taken from the opening padding), as here.
+LEAD_SAMPLES = 3 * FRAME_SAMPLES
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,9 @@ def phoneme_word_spans(
     ``trim_start`` and, ``length`` samples long, starts at ``offset`` in the stream.
     """
     frames = np.asarray(durations, dtype=np.int64).reshape(-1)
-    edges = np.concatenate([[0], np.cumsum(frames)]) * FRAME_SAMPLES
+    # The lead is taken out of the opening padding, never out of the first word.
+    lead = min(LEAD_SAMPLES, int(frames[0]) * FRAME_SAMPLES) if frames.size else 0
+    edges = np.concatenate([[0], np.cumsum(frames)]) * FRAME_SAMPLES - lead
     spans, first, last = [], None, None
     for i, symbol in enumerate([*symbols, " "]):
         if symbol == " ":

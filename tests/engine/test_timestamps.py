@@ -8,6 +8,7 @@ from synthesis.engine.engine import model_inputs
 from synthesis.engine.model import KokoroModel
 from synthesis.engine.timestamps import (
     FRAME_SAMPLES,
+    LEAD_SAMPLES,
     WordClock,
     WordTime,
     _Span,
@@ -65,11 +66,14 @@ def test_a_word_s_span_is_its_phonemes_frames_shifted_by_trim_and_offset():
     symbols = "ab cd."
     durations = np.array([4, 1, 2, 1, 3, 1, 1, 5])  # pad, a, b, space, c, d, ".", pad
     spans = phoneme_word_spans(symbols, durations, offset=1000, trim_start=600, length=99999)
-    f = FRAME_SAMPLES
+    f, lead = FRAME_SAMPLES, LEAD_SAMPLES
     assert spans == [
-        _Span(1000 + 4 * f - 600, 1000 + 7 * f - 600),
-        _Span(1000 + 8 * f - 600, 1000 + 12 * f - 600),
+        _Span(1000 + 4 * f - lead - 600, 1000 + 7 * f - lead - 600),
+        _Span(1000 + 8 * f - lead - 600, 1000 + 12 * f - lead - 600),
     ]
+    # The lead comes out of the opening padding only, never out of the first word.
+    short = phoneme_word_spans("a", np.array([1, 2, 1]), offset=50, trim_start=0, length=9000)
+    assert short == [_Span(50, 50 + 2 * f)]
 
 
 def test_words_are_matched_one_to_one_or_by_length():
