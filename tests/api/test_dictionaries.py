@@ -130,3 +130,19 @@ def test_a_job_keeps_the_rules_of_the_version_it_used(api, alice, staff):
         "/v1/tts", {"text": "x", "pronunciation_dictionary_ids": [dictionary_id] * 4}
     )
     assert too_many.status_code == 400
+
+
+def test_the_schema_declares_timestamps_and_dictionaries(api):
+    schema = api.get("/v1/openapi.json").json()
+    for path in (
+        "/v1/tts/with-timestamps", "/v1/jobs/{job_id}/timestamps",
+        "/v1/pronunciation-dictionaries", "/v1/pronunciation-dictionaries/add-from-file",
+        "/v1/pronunciation-dictionaries/{dictionary_id}/rules",
+    ):  # fmt: skip
+        assert path in schema["paths"], path
+    tts = schema["components"]["schemas"]["TTSIn"]["properties"]
+    assert tts["pronunciation_dictionary_ids"]["items"]["type"] == "string"
+    assert tts["timestamps"]["type"] == "boolean"
+    assert "aac" in tts["format"]["enum"]
+    rule = schema["components"]["schemas"]["RuleIn"]["properties"]
+    assert rule["type"]["enum"] == ["phoneme", "alias"]
