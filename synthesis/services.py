@@ -244,6 +244,20 @@ class _Beat:
             raise errors.JobCancelled("The job was cancelled or taken over.")
 
 
+def _timed_chunks(job: Job, request: dict[str, Any]) -> Iterator[tuple[np.ndarray, Any]]:
+    """The job's audio chunks, with word times when it asked for them. A model file without
+    durations fails an API request for times, and gives the playground audio without them."""
+    from synthesis.engine.errors import TimestampsUnavailable
+
+    if job.with_timestamps:
+        try:
+            return _engine().stream_timed(job.text, **request)
+        except TimestampsUnavailable:
+            if job.source == "api":
+                raise
+    return ((chunk, ()) for chunk in _engine().stream(job.text, **request))
+
+
 def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
     from synthesis.engine.formats import encode_stream
 
@@ -255,10 +269,7 @@ def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
         "voice": voice, "speed": job.speed, "lang": job.language or None, "ssml": job.ssml,
         "lexicon": lexicon_from_rules(job.lexicon),
     }  # fmt: skip
-    if job.with_timestamps:
-        timed = _engine().stream_timed(job.text, **request)
-    else:
-        timed = ((chunk, ()) for chunk in _engine().stream(job.text, **request))
+    timed = _timed_chunks(job, request)
 
     def counted() -> Iterator[np.ndarray]:
         for chunk, words in timed:
