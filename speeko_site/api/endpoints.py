@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -54,8 +55,6 @@ AUDIO_CONTENT = {
 
 
 Answer = Callable[[HttpRequest, Job], HttpResponse]
-# How long POST /v1/tts/with-timestamps waits for its job before answering 202 with the job.
-WITH_TIMESTAMPS_WAIT_SECONDS = 300
 
 
 def _key_ref(request: HttpRequest) -> str:
@@ -167,7 +166,7 @@ def _speech_fields(payload: TTSIn) -> dict[str, Any]:
 @decorate_view(json_or_form)
 def tts_with_timestamps(request: HttpRequest, payload: TTSIn):
     """The audio (base64) with the start and end of every word and character, in seconds.
-    A job still running after WITH_TIMESTAMPS_WAIT_SECONDS answers 202 with the job to poll."""
+    A job still running after API_TIMESTAMPS_WAIT_SECONDS (300) answers 202 with the job."""
     return _submit(
         request, as_job=False, answer=_audio_with_timestamps,
         **{**_speech_fields(payload), "timestamps": True},
@@ -175,7 +174,8 @@ def tts_with_timestamps(request: HttpRequest, payload: TTSIn):
 
 
 def _audio_with_timestamps(request: HttpRequest, job: Job) -> HttpResponse:
-    job = job_selectors.job_wait_finished(job=job, timeout=WITH_TIMESTAMPS_WAIT_SECONDS)
+    wait = settings.API_TIMESTAMPS_WAIT_SECONDS
+    job = job_selectors.job_wait_finished(job=job, timeout=wait)
     if not job.is_terminal:
         return api.create_response(request, presenters.job_payload(request, job), status=202)
     if job.status != Job.Status.DONE or not job.has_audio:

@@ -234,3 +234,15 @@ def test_it_serves_the_openapi_schema_and_docs(client):
     assert docs.status_code == 200 and b"cdn." not in docs.content
     page = client.get("/docs/api/")
     assert page.status_code == 200 and b"with_streaming_response" in page.content
+
+
+def test_with_timestamps_answers_202_with_the_job_when_it_takes_too_long(
+    api, alice, staff, settings
+):
+    fund(alice, staff)
+    settings.API_TIMESTAMPS_WAIT_SECONDS = 1
+    response = api.post("/v1/tts/with-timestamps", TTS)
+    assert response.status_code == 202
+    job = response.json()
+    assert job["status"] == "queued" and job["timestamps_url"] is None
+    assert Job.objects.get().with_timestamps
