@@ -41,6 +41,7 @@ class SynthesisForm(forms.Form):
     language = forms.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
     speed = forms.FloatField(min_value=0.5, max_value=2.0, initial=1.0)
     format = forms.ChoiceField(choices=PAGE_FORMAT_CHOICES, initial="mp3")
+    dictionary = forms.CharField(max_length=60, required=False, label="Pronunciation")
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
@@ -58,6 +59,10 @@ class SynthesisForm(forms.Form):
         if problem := blend_problem(blend):
             raise forms.ValidationError(problem)
         return blend
+
+    def dictionary_ids(self) -> list[str]:
+        chosen = (self.cleaned_data.get("dictionary") or "").strip()
+        return [chosen] if chosen else []
 
     def chosen_voice(self) -> str:
         return (self.cleaned_data.get("blend") or "").strip() or self.cleaned_data["voice"]
@@ -83,3 +88,37 @@ def blend_problem(spec: str) -> str:
     except BadBlend:
         return "Write a blend as stock voice ids with weights, e.g. af_bella(2)+af_sky(1)."
     return ""
+
+
+class DictionaryForm(forms.Form):
+    """A dictionary's name and rules, typed one per line or uploaded as a PLS file."""
+
+    name = forms.CharField(max_length=100)
+    rules = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
+        help_text="One rule per line: 'Speeko = /spˈikoʊ/' to say a word with IPA phonemes, "
+        "'WHO -> World Health Organization' to read other text in its place. Use == for a "
+        "case-sensitive match; lines starting with # are comments.",
+    )
+    pls = forms.FileField(
+        required=False, label="Or a PLS file", help_text="A W3C pronunciation lexicon (IPA)."
+    )
+
+    def clean(self) -> dict:
+        from synthesis.dictionaries import InvalidDictionary, rules_from_pls, rules_from_text
+
+        data = super().clean()
+        upload = data.get("pls")
+        try:
+            if upload:
+                data["parsed"] = rules_from_pls(upload.read())
+            else:
+                data["parsed"] = rules_from_text(data.get("rules") or "")
+        except InvalidDictionary as e:
+            raise forms.ValidationError(e.message) from e
+        return data
+
+    def source(self) -> str:
+        return "pls" if self.cleaned_data.get("pls") else "editor"

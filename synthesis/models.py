@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -66,6 +67,13 @@ class Job(models.Model):
     audio_bytes = models.PositiveBigIntegerField(default=0)
     duration_seconds = models.FloatField(default=0.0)
     waveform = models.JSONField(default=list, blank=True)
+    # The pronunciation rules applied, as they were when the job was made, and where from:
+    # [[dictionary public id, version], ...].
+    lexicon = models.JSONField(default=list, blank=True)
+    dictionaries = models.JSONField(default=list, blank=True)
+    with_timestamps = models.BooleanField(default=False)
+    # [[word, start, end], ...] in seconds, for a job asked for timestamps.
+    words = models.JSONField(default=list, blank=True)
     audio_deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -90,3 +98,56 @@ class Job(models.Model):
     @property
     def has_audio(self) -> bool:
         return self.status == self.Status.DONE and bool(self.audio) and not self.audio_deleted_at
+
+
+def dictionary_public_id() -> str:
+    return f"pd_{secrets.token_urlsafe(12)}"
+
+
+class PronunciationDictionary(models.Model):
+    """An account's pronunciation rules, versioned: every change makes a new version."""
+
+    public_id = models.CharField(
+        max_length=40, unique=True, default=dictionary_public_id, editable=False
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="pronunciation_dictionaries",
+    )
+    name = models.CharField(max_length=100)
+    version = models.PositiveIntegerField(default=1, help_text="The latest version's number.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "pronunciation dictionaries"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.public_id})"
+
+
+class PronunciationDictionaryVersion(models.Model):
+    class Source(models.TextChoices):
+        EDITOR = "editor", "Edited on the page"
+        PLS = "pls", "PLS file"
+        API = "api", "API"
+
+    dictionary = models.ForeignKey(
+        PronunciationDictionary, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    # [{"grapheme", "phonemes", "alias", "case_sensitive"}, ...] (synthesis.engine.lexicon.Rule)
+    rules = models.JSONField(default=list)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dictionary", "number"], name="pd_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dictionary.public_id} v{self.number}"

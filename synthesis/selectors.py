@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from speeko_site.core.selectors import get_by_public_uuid_or_404
-from synthesis.models import Job
+from synthesis.models import Job, PronunciationDictionary, PronunciationDictionaryVersion
 from synthesis.relay import get_relay, listen_stream_id
 
 
@@ -31,6 +32,16 @@ def _wait_for_start(job: Job, *, timeout: float) -> Job:
     while job.status == Job.Status.QUEUED and time.monotonic() < deadline:
         time.sleep(0.1)
         job.refresh_from_db(fields=["status", "attempt", "audio", "audio_deleted_at"])
+    return job
+
+
+def job_wait_finished(*, job: Job, timeout: float, interval: float = 0.2) -> Job:
+    """The job once it is finished, failed or cancelled, or as it is after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    job.refresh_from_db()
+    while not job.is_terminal and time.monotonic() < deadline:
+        time.sleep(interval)
+        job.refresh_from_db()
     return job
 
 
@@ -75,3 +86,26 @@ def _relayed(job: Job, stream_id: str) -> Iterator[bytes]:
         return fresh is None or fresh[0] != Job.Status.RUNNING or fresh[1] != attempt
 
     yield from get_relay().read(stream_id, attempt, gone=gone)
+
+
+def dictionaries_for_user(*, user: Any) -> QuerySet[PronunciationDictionary]:
+    return PronunciationDictionary.objects.filter(owner=user)
+
+
+def dictionary_get_for_user(*, user: Any, public_id: str) -> PronunciationDictionary:
+    dictionary = dictionaries_for_user(user=user).filter(public_id=public_id).first()
+    if dictionary is None:
+        raise Http404("No such pronunciation dictionary.")
+    return dictionary
+
+
+def dictionary_version_for_user(
+    *, user: Any, public_id: str, number: int | None = None
+) -> PronunciationDictionaryVersion | None:
+    """A version of one of the user's dictionaries: ``number``, or the latest."""
+    versions = PronunciationDictionaryVersion.objects.filter(
+        dictionary__owner=user, dictionary__public_id=public_id
+    )
+    if number is not None:
+        versions = versions.filter(number=number)
+    return versions.order_by("-number").first()

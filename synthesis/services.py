@@ -31,6 +31,7 @@ from billing.services import reservation_create, reservation_release, reservatio
 from billing.spoken import spoken_measure
 from speeko_site.core.logging import logs_job_id
 from synthesis import exceptions as errors
+from synthesis.dictionaries import lexicon_for_request, lexicon_from_rules
 from synthesis.models import Job
 from synthesis.relay import get_relay, listen_stream_id
 
@@ -42,6 +43,7 @@ FORMATS = {
     "opus": "audio/ogg",
     "flac": "audio/flac",
     "pcm": "audio/L16;rate=24000;channels=1",
+    "aac": "audio/aac",
 }
 # Typical English speech at speed 1.0, used only to estimate progress before the end is known.
 CHARACTERS_PER_SECOND = 15.0
@@ -71,7 +73,7 @@ def _cloned_style(*, user: Any, voice: str) -> np.ndarray:
 
 
 def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, ssml: bool,
-              fmt: str) -> None:  # fmt: skip
+              fmt: str, lexicon: list[dict] | None = None) -> None:  # fmt: skip
     """Check everything the worker would reject, before any credit is reserved."""
     from synthesis.engine import errors as engine_errors
 
@@ -94,7 +96,10 @@ def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, 
     try:
         # stream() validates text, SSML, voice, language and speed eagerly and returns a lazy
         # generator, so nothing is synthesised here (inference never runs in the web process).
-        _engine().stream(text, voice=style, speed=speed, lang=language or None, ssml=ssml)
+        _engine().stream(
+            text, voice=style, speed=speed, lang=language or None, ssml=ssml,
+            lexicon=lexicon_from_rules(lexicon or []),
+        )  # fmt: skip
     except engine_errors.InvalidSSML as e:
         raise errors.InvalidSSML(str(e), line=e.line, column=e.column) from e
     except (engine_errors.UnknownVoice, engine_errors.BadBlend) as e:
@@ -174,6 +179,8 @@ def job_submit(
     source: str = "web",
     client_ref: str = "",
     key_limit: int | None = None,
+    timestamps: bool = False,
+    dictionary_ids: list[str] | None = None,
 ) -> Job:
     """Validate a request, reserve its cost and queue it. Raises SynthesisError subclasses,
     VoicePolicyError (cloned voice not usable) or InsufficientCredits; nothing is kept then.
@@ -181,14 +188,16 @@ def job_submit(
     `key_limit` is the monthly character limit of the API key named by `client_ref`, if any.
     """
     voice = voice.strip()
+    lexicon, dictionaries = lexicon_for_request(user=user, ids=dictionary_ids or [])
     _validate(user=user, text=text, voice=voice, language=language, speed=speed, ssml=ssml,
-              fmt=fmt)  # fmt: skip
+              fmt=fmt, lexicon=lexicon)  # fmt: skip
     characters, cost = job_estimate(text=text, voice=voice, ssml=ssml)
     fields = {
         "voice": voice, "voice_kind": voice_kind(voice), "text": text, "ssml": ssml,
         "language": language, "speed": speed, "format": fmt, "source": source,
         "client_ref": client_ref, "billable_characters": characters,
-        "estimated_cost_micros": cost,
+        "estimated_cost_micros": cost, "with_timestamps": timestamps, "lexicon": lexicon,
+        "dictionaries": dictionaries,
     }  # fmt: skip
     job = _job_create(user=user, fields=fields, key_limit=key_limit)
     job.refresh_from_db(fields=["status", "error_code"])
@@ -214,6 +223,7 @@ def job_not_queued(*, public_id: str) -> None:
 class _AudioStats:
     samples: int = 0
     envelope: list[float] = field(default_factory=list)
+    words: list[list[Any]] = field(default_factory=list)
     _block: int = 1200  # 50 ms at 24 kHz
 
     def add(self, chunk: np.ndarray) -> None:
@@ -284,6 +294,20 @@ class _Beat:
             raise errors.JobCancelled("The job was cancelled or taken over.")
 
 
+def _timed_chunks(job: Job, request: dict[str, Any]) -> Iterator[tuple[np.ndarray, Any]]:
+    """The job's audio chunks, with word times when it asked for them. A model file without
+    durations fails an API request for times, and gives the playground audio without them."""
+    from synthesis.engine.errors import TimestampsUnavailable
+
+    if job.with_timestamps:
+        try:
+            return _engine().stream_timed(job.text, **request)
+        except TimestampsUnavailable:
+            if job.source == "api":
+                raise
+    return ((chunk, ()) for chunk in _engine().stream(job.text, **request))
+
+
 def _produce(job: Job, writer: Any, sink: Any, listen: Any) -> _AudioStats:
     from synthesis.engine.formats import encode_stream, to_pcm16
 
@@ -292,12 +316,14 @@ def _produce(job: Job, writer: Any, sink: Any, listen: Any) -> _AudioStats:
         voice = _cloned_style(user=job.owner, voice=job.voice)
     stats, beat = _AudioStats(), _Beat(job)
     limit = spoken_measure(job.text, ssml=job.ssml).audio_limit_seconds
-    chunks = _engine().stream(
-        job.text, voice=voice, speed=job.speed, lang=job.language or None, ssml=job.ssml
-    )
+    request = {
+        "voice": voice, "speed": job.speed, "lang": job.language or None, "ssml": job.ssml,
+        "lexicon": lexicon_from_rules(job.lexicon),
+    }  # fmt: skip
+    timed = _timed_chunks(job, request)
 
     def counted() -> Iterator[np.ndarray]:
-        for chunk in chunks:
+        for chunk, words in timed:
             stats.add(chunk)
             if stats.samples > limit * 24000:
                 raise errors.AudioTooLong(
@@ -305,6 +331,7 @@ def _produce(job: Job, writer: Any, sink: Any, listen: Any) -> _AudioStats:
                     "stopped and your credits were refunded. See the pricing page for the rule."
                 )
             listen.write(to_pcm16(chunk))
+            stats.words += [[w.text, w.start, w.end] for w in words]
             yield chunk
 
     first = True
@@ -327,6 +354,7 @@ def _job_finish(*, job: Job, path: Path, stats: _AudioStats) -> bool:
     locked.audio_bytes = path.stat().st_size
     locked.duration_seconds = stats.samples / 24000
     locked.waveform = stats.waveform()
+    locked.words = stats.words
     locked.status = Job.Status.DONE
     locked.progress = 1.0
     locked.finished_at = timezone.now()

@@ -8,10 +8,11 @@ from django_htmx.http import HttpResponseStopPolling
 
 from billing.events import balance_changed
 from billing.exceptions import InsufficientCredits
+from synthesis import dictionaries as dictionary_services
 from synthesis import selectors, services
 from synthesis.engine.errors import EngineError
 from synthesis.exceptions import SynthesisError, UnknownVoice
-from synthesis.forms import SynthesisForm, blend_problem
+from synthesis.forms import DictionaryForm, SynthesisForm, blend_problem
 from synthesis.picker import picker_context
 from voices.exceptions import VoicePolicyError
 
@@ -28,6 +29,7 @@ def _page(request: HttpRequest, form: SynthesisForm, *, job=None, status: int = 
     context.update(_estimate_context(*values))
     if job is not None:
         context["expected_seconds"] = services.job_expected_seconds(job=job)
+    context["dictionaries"] = selectors.dictionaries_for_user(user=request.user)
     template = f"{PAGE}#composer" if request.htmx else PAGE
     return render(request, template, context, status=status)
 
@@ -63,6 +65,9 @@ def playground(request: HttpRequest) -> HttpResponse:
             user=request.user, text=form.cleaned_data["text"], voice=form.chosen_voice(),
             language=form.cleaned_data["language"], speed=form.cleaned_data["speed"],
             fmt=form.cleaned_data["format"], ssml=form.cleaned_data["ssml"],
+            dictionary_ids=form.dictionary_ids(),
+            # Free (the model predicts durations anyway) and the player highlights words with it.
+            timestamps=True,
         )  # fmt: skip
     except (SynthesisError, VoicePolicyError, InsufficientCredits) as e:
         form.add_error(_field_for(e, form), str(e)[:1].upper() + str(e)[1:])
@@ -211,3 +216,46 @@ def ssml_example_audio(request: HttpRequest, slug: str) -> HttpResponse:
     if example is None or not default_storage.exists(example.storage_name):
         raise Http404("Not rendered yet.")
     return FileResponse(default_storage.open(example.storage_name, "rb"), content_type="audio/mpeg")
+
+
+DICTIONARIES_PAGE = "synthesis/dictionaries.html"
+
+
+@login_required
+def dictionaries(request: HttpRequest) -> HttpResponse:
+    form = DictionaryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        dictionary = dictionary_services.dictionary_create(
+            owner=request.user, name=form.cleaned_data["name"],
+            rules=form.cleaned_data["parsed"], source=form.source(),
+        )  # fmt: skip
+        return redirect("synthesis:dictionary", public_id=dictionary.public_id)
+    found = selectors.dictionaries_for_user(user=request.user)
+    status = 400 if form.is_bound else 200
+    return render(request, DICTIONARIES_PAGE, {"form": form, "dictionaries": found}, status=status)
+
+
+@login_required
+def dictionary(request: HttpRequest, public_id: str) -> HttpResponse:
+    found = selectors.dictionary_get_for_user(user=request.user, public_id=public_id)
+    latest = found.versions.order_by("-number").first()
+    initial = {"name": found.name, "rules": dictionary_services.rules_to_text(latest.rules)}
+    form = DictionaryForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        dictionary_services.dictionary_rules_set(
+            dictionary=found, rules=form.cleaned_data["parsed"], source=form.source(),
+            name=form.cleaned_data["name"],
+        )  # fmt: skip
+        return redirect("synthesis:dictionary", public_id=found.public_id)
+    context = {"dictionary": found, "form": form, "versions": found.versions.all()}
+    return render(
+        request, "synthesis/dictionary.html", context, status=400 if form.is_bound else 200
+    )
+
+
+@login_required
+@require_POST
+def dictionary_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+    found = selectors.dictionary_get_for_user(user=request.user, public_id=public_id)
+    dictionary_services.dictionary_delete(dictionary=found)
+    return redirect("synthesis:dictionaries")

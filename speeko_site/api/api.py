@@ -8,7 +8,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from speeko_site.api.auth import ApiKeyAuth
-from speeko_site.api.errors import domain_error_response, error_response
+from speeko_site.api.bodies import LenientParser
+from speeko_site.api.errors import domain_error_response, error_response, seconds_to_next_month
+from speeko_site.api.guidance import field_problem
 
 api = NinjaAPI(
     title="Speeko API",
@@ -20,6 +22,7 @@ api = NinjaAPI(
         "header: a retry with the same key returns the first result and is never charged twice."
     ),
     auth=ApiKeyAuth(),
+    parser=LenientParser(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -46,17 +49,15 @@ def _unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = []
-    for error in exc.errors:
-        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body",))
-        problems.append(f"{where}: {error.get('msg', 'invalid')}" if where else error["msg"])
+    problems = [field_problem(request, error) for error in exc.errors]
     return error_response(400, "invalid_request", "; ".join(problems) or "Invalid request.")
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = _STATUS_CODES.get(exc.status_code, "error")
-    return error_response(exc.status_code, code, str(exc))
+    headers = {"Retry-After": str(seconds_to_next_month())} if exc.status_code == 429 else None
+    return error_response(exc.status_code, code, str(exc), headers=headers)
 
 
 @api.exception_handler(RequestDataTooBig)
@@ -80,3 +81,4 @@ def _domain(request: HttpRequest, exc: Exception) -> HttpResponse:
 # Registration order matters: /voices/clone must come before /voices/{voice_id}.
 from speeko_site.api import consents  # noqa: E402,F401,I001  (registers the routes)
 from speeko_site.api import endpoints  # noqa: E402,F401  (registers the routes)
+from speeko_site.api import dictionaries  # noqa: E402,F401  (registers the routes)

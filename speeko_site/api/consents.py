@@ -4,28 +4,30 @@ checks, so the API and the pages refuse exactly the same things."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from ninja import Field, File, Form, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from speeko_site.api.api import api
+from speeko_site.api.cloning import clone_submit, upload_status
 from speeko_site.api.errors import error_response
+from speeko_site.api.guidance import consent_help
 from speeko_site.api.idempotency import idempotent
-from speeko_site.api.schemas import ERRORS
+from speeko_site.api.schemas import ERRORS, SampleAnalysisOut
 from voices import selectors as voice_selectors
 from voices import services as voice_services
 from voices.exceptions import CloneRefused, UploadRejected, VoicePolicyError
 from voices.forms import ConsentForm
 from voices.prompts import CONSENT_STATEMENTS, STATEMENT_VERSION, consent_code_new
 from voices.prompts import spoken_statement as statement_for
-from voices.uploads import audio_check, audio_sniff
 
+Relation = Literal["self", "other"]
+Use = Literal["personal", "commercial", "project"]
 CODE_SALT = "speeko.api.consent-code"
 CODE_MAX_AGE = 3600
 
@@ -68,6 +70,7 @@ class CloneOut(Schema):
     progress: int = Field(description="Percent done, 0 to 100.")
     identity_score: float | None = Field(description="Set once the voice is ready.")
     consent_id: str
+    sample_analysis: SampleAnalysisOut | None
 
 
 def _consent_payload(consent: Any) -> dict[str, Any]:
@@ -123,7 +126,7 @@ def _form_error(form: ConsentForm) -> HttpResponse:
     status = 400
     upload = request_file = form.files.get("recording")
     if "recording" in form.errors and upload is not None:
-        status = _upload_status(request_file, settings.VOICES_MAX_FILE_BYTES)
+        status = upload_status(request_file, settings.VOICES_MAX_FILE_BYTES)
     return error_response(status, "invalid_consent", "; ".join(problems))
 
 
@@ -131,11 +134,11 @@ def _form_error(form: ConsentForm) -> HttpResponse:
 def consent_create(
     request: HttpRequest,
     voice_name: Form[str],
-    relation: Form[str],
+    relation: Form[Relation],
     speaker_name: Form[str],
     signature: Form[str],
     code_token: Form[str],
-    uses: Form[list[str]],
+    uses: Form[list[Use]],
     statements: Form[list[str]],
     recording: File[UploadedFile],
     speaker_email: Form[str] = "",
@@ -180,15 +183,6 @@ def _own_consent(request: HttpRequest, consent_id: str) -> Any:
     return consent
 
 
-def _upload_status(upload: UploadedFile, max_bytes: int) -> int:
-    if upload.size and upload.size > max_bytes:
-        return 413
-    upload.seek(0)
-    head = upload.read(64)
-    upload.seek(0)
-    return 415 if head and audio_sniff(head) is None else 400
-
-
 def _guarded(work: Any) -> Any:
     def run(record: Any) -> HttpResponse:
         try:
@@ -202,26 +196,6 @@ def _guarded(work: Any) -> Any:
             return error_response(403, e.code, e.message)
 
     return run
-
-
-CONSENT_HELP = (
-    "Cloning needs the speaker's recorded consent first: get the statement to read with "
-    "POST /v1/consents/statement, record it, then POST /v1/consents; pass the consent_id it "
-    "returns here."
-)
-
-
-def _samples(voice: Any, files: list[UploadedFile]) -> None:
-    for upload in files:
-        status = _upload_status(upload, settings.VOICES_MAX_FILE_BYTES)
-        try:
-            checked = audio_check(upload, max_bytes=settings.VOICES_MAX_FILE_BYTES, what="sample")
-        except UploadRejected as e:
-            raise HttpError(status, f"{upload.name}: {e.message}") from e
-        try:
-            voice_services.sample_add(voice=voice, checked=checked, original_name=upload.name)
-        except UploadRejected as e:
-            raise HttpError(400, f"{upload.name}: {e.message}") from e
 
 
 @api.post("/voices/clone", response={202: CloneOut, **ERRORS}, tags=["Voices"])
@@ -242,19 +216,7 @@ def voice_clone(
 
     def work(record: Any) -> HttpResponse:
         voice = _consented_draft(request, consent_id)
-        _samples(voice, file)
-        voice = voice_services.voice_rename(voice=voice, name=name)
-        voice = voice_services.voice_clone_start(voice=voice, tier=tier)
-        payload = {
-            "voice_id": voice.public_id, "status": voice.status, "tier": voice.tier or tier,
-            "progress": voice.progress, "identity_score": voice.identity_score,
-            "consent_id": consent_id,
-        }  # fmt: skip
-        response = api.create_response(request, payload, status=202)
-        response["Location"] = request.build_absolute_uri(
-            reverse("api:voice_get", args=[voice.public_id])
-        )
-        return response
+        return clone_submit(request, voice=voice, name=name, files=file, tier=tier)
 
     return idempotent(request, _guarded(work))
 
@@ -265,18 +227,20 @@ def _consented_draft(request: HttpRequest, consent_id: str) -> Any:
     from voices.models import Voice
 
     if not consent_id.startswith("cs_"):
-        return _refuse_consent()
+        return _refuse_consent(request)
     try:
         consent = _own_consent(request, consent_id)
     except Http404:
-        return _refuse_consent()
+        return _refuse_consent(request)
     voice = consent.voice
     if voice is None or consent.revoked_at:
-        raise HttpError(403, "This consent was revoked or its voice erased. " + CONSENT_HELP)
+        raise HttpError(
+            403, "This consent was revoked or its voice erased. " + consent_help(request)
+        )
     if voice.status not in (Voice.Status.DRAFT, Voice.Status.FAILED):
         raise HttpError(409, f"This consent was already used for voice {voice.public_id}.")
     return voice
 
 
-def _refuse_consent() -> Any:
-    raise HttpError(403, "No consent with this id in your account. " + CONSENT_HELP)
+def _refuse_consent(request: HttpRequest) -> Any:
+    raise HttpError(403, "No consent with this id in your account. " + consent_help(request))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -18,19 +20,23 @@ from billing.pricing import characters_for_micros
 from billing.selectors import balance_for, usage_by_day
 from speeko_site.api import presenters
 from speeko_site.api.api import api
+from speeko_site.api.bodies import json_or_form
 from speeko_site.api.errors import error_response
 from speeko_site.api.idempotency import idempotent
 from speeko_site.api.schemas import (
     ERRORS,
+    AudioWithTimestampsOut,
     BalanceOut,
     DeletedOut,
     JobOut,
     SpeechIn,
+    TimestampsOut,
     TTSIn,
     UsageOut,
     VoiceList,
     VoiceOut,
 )
+from speeko_site.api.selectors import api_keys_for_user
 from speeko_site.api.voice_map import openai_voice
 from synthesis import selectors as job_selectors
 from synthesis import services as synthesis
@@ -47,16 +53,7 @@ AUDIO_CONTENT = {
 }
 
 
-def json_only(run: Any) -> Any:
-    @wraps(run)
-    def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        if request.content_type != "application/json":
-            return error_response(
-                415, "unsupported_media_type", "Send the request body as application/json."
-            )
-        return run(request, **kwargs)
-
-    return wrapper
+Answer = Callable[[HttpRequest, Job], HttpResponse]
 
 
 def _key_ref(request: HttpRequest) -> str:
@@ -76,9 +73,11 @@ def _stream(job: Job) -> StreamingHttpResponse:
     return response
 
 
-def _replay_job(request: HttpRequest, *, as_job: bool):
+def _replay_job(request: HttpRequest, *, as_job: bool, answer: Answer | None = None):
     def replay(record: Any) -> HttpResponse:
         job = job_selectors.job_get_for_user(user=request.user, public_id=record.job_public_id)
+        if answer is not None:
+            return answer(request, job)
         if as_job:
             return api.create_response(
                 request, presenters.job_payload(request, job), status=record.status_code or 202
@@ -88,7 +87,9 @@ def _replay_job(request: HttpRequest, *, as_job: bool):
     return replay
 
 
-def _submit(request: HttpRequest, *, as_job: bool, **fields: Any) -> HttpResponse:
+def _submit(
+    request: HttpRequest, *, as_job: bool, answer: Answer | None = None, **fields: Any
+) -> HttpResponse:
     def work(record: Any) -> HttpResponse:
         job = synthesis.job_submit(
             user=request.user, source="api", client_ref=_key_ref(request),
@@ -100,11 +101,13 @@ def _submit(request: HttpRequest, *, as_job: bool, **fields: Any) -> HttpRespons
             idempotency_complete(
                 record=record, status_code=202 if as_job else 200, job_public_id=job.public_id
             )
+        if answer is not None:
+            return answer(request, job)
         if as_job:
             return api.create_response(request, presenters.job_payload(request, job), status=202)
         return _stream(job)
 
-    return idempotent(request, work, replay=_replay_job(request, as_job=as_job))
+    return idempotent(request, work, replay=_replay_job(request, as_job=as_job, answer=answer))
 
 
 @api.post(
@@ -114,13 +117,76 @@ def _submit(request: HttpRequest, *, as_job: bool, **fields: Any) -> HttpRespons
     summary="Synthesise speech (streamed), or queue a job with ?async=true",
     tags=["Speech"],
 )
-@decorate_view(json_only)
+@decorate_view(json_or_form)
 def tts(request: HttpRequest, payload: TTSIn, async_: bool = Query(False, alias="async")):
+    if payload.timestamps and not async_:
+        raise HttpError(
+            400, "timestamps need ?async=true; for audio and times in one answer, "
+            "POST /v1/tts/with-timestamps.",
+        )  # fmt: skip
+    return _submit(request, as_job=async_, **_speech_fields(payload))
+
+
+def _speech_fields(payload: TTSIn) -> dict[str, Any]:
+    return {
+        "text": payload.text, "voice": payload.voice_id, "language": payload.language or "",
+        "speed": payload.speed, "fmt": payload.format, "ssml": payload.ssml,
+        "timestamps": payload.timestamps,
+        "dictionary_ids": payload.pronunciation_dictionary_ids,
+    }  # fmt: skip
+
+
+@api.post(
+    "/tts/with-timestamps",
+    response={200: AudioWithTimestampsOut, 202: JobOut, **ERRORS},
+    summary="Synthesise speech and time every word and character",
+    tags=["Speech"],
+)
+@decorate_view(json_or_form)
+def tts_with_timestamps(request: HttpRequest, payload: TTSIn):
+    """The audio (base64) with the start and end of every word and character, in seconds.
+    A job still running after API_TIMESTAMPS_WAIT_SECONDS (300) answers 202 with the job."""
     return _submit(
-        request, as_job=async_, text=payload.text, voice=payload.voice_id,
-        language=payload.language or "", speed=payload.speed, fmt=payload.format,
-        ssml=payload.ssml,
+        request, as_job=False, answer=_audio_with_timestamps,
+        **{**_speech_fields(payload), "timestamps": True},
     )  # fmt: skip
+
+
+def _audio_with_timestamps(request: HttpRequest, job: Job) -> HttpResponse:
+    wait = settings.API_TIMESTAMPS_WAIT_SECONDS
+    job = job_selectors.job_wait_finished(job=job, timeout=wait)
+    if not job.is_terminal:
+        return api.create_response(request, presenters.job_payload(request, job), status=202)
+    if job.status != Job.Status.DONE or not job.has_audio:
+        error = presenters.job_payload(request, job)["error"] or {}
+        return error_response(
+            422, error.get("code", "synthesis_failed"),
+            error.get("message", "The speech could not be made; your credits were refunded."),
+        )  # fmt: skip
+    with job.audio.open("rb") as fh:
+        audio = base64.b64encode(fh.read()).decode()
+    payload = {
+        "request_id": str(job.public_id), "format": job.format, "audio_base64": audio,
+        "duration_seconds": round(job.duration_seconds, 3),
+        "billable_characters": job.billable_characters, "cost_micros": job.charged_micros,
+        **presenters.timestamps_payload(job),
+    }  # fmt: skip
+    return api.create_response(request, payload, status=200)
+
+
+@api.get(
+    "/jobs/{job_id}/timestamps",
+    response={200: TimestampsOut, **ERRORS},
+    url_name="job_timestamps",
+    tags=["Speech"],
+)
+def job_timestamps(request: HttpRequest, job_id: str):
+    job = job_selectors.job_get_for_user(user=request.user, public_id=job_id)
+    if not job.with_timestamps:
+        raise HttpError(404, 'This job was not asked for timestamps ("timestamps": true).')
+    if job.status != Job.Status.DONE:
+        raise HttpError(409, f"The timestamps are ready when the job is done (it is {job.status}).")
+    return presenters.timestamps_payload(job)
 
 
 @api.post(
@@ -130,10 +196,8 @@ def tts(request: HttpRequest, payload: TTSIn, async_: bool = Query(False, alias=
     summary="OpenAI-compatible speech endpoint",
     tags=["OpenAI compatible"],
 )
-@decorate_view(json_only)
+@decorate_view(json_or_form)
 def openai_speech(request: HttpRequest, payload: SpeechIn):
-    if payload.response_format == "aac":
-        raise HttpError(400, "AAC is not supported; use mp3, opus, flac, wav or pcm.")
     if payload.stream_format == "sse":
         raise HttpError(400, "stream_format 'sse' is not supported; audio is streamed as bytes.")
     voice = payload.voice.get("id", "") if isinstance(payload.voice, dict) else payload.voice
@@ -167,6 +231,16 @@ def job_audio(request: HttpRequest, job_id: str):
     raise HttpError(404, f"This job has no audio (status: {job.status}).")
 
 
+def _cloned_items(request: HttpRequest, q: str | None) -> list[dict[str, Any]]:
+    """The user's cloned voices, drafts included: a draft whose clone was refused keeps its
+    consent, and is cloned by sending its consent_id again."""
+    needle = (q or "").lower()
+    drafts = voice_selectors.drafts_for_user(user=request.user).select_related("consent")
+    voices = [*voice_selectors.voices_for_user(user=request.user), *drafts]
+    voices.sort(key=lambda v: v.created_at, reverse=True)
+    return [presenters.cloned_voice_payload(v) for v in voices if needle in v.name.lower()]
+
+
 @api.get("/voices", response={200: VoiceList, **ERRORS}, tags=["Voices"])
 def voices_list(
     request: HttpRequest,
@@ -177,9 +251,7 @@ def voices_list(
 ):
     items: list[dict[str, Any]] = []
     if type in (None, "", "cloned"):
-        mine = voice_selectors.voices_for_user(user=request.user)
-        needle = (q or "").lower()
-        items += [presenters.cloned_voice_payload(v) for v in mine if needle in v.name.lower()]
+        items += _cloned_items(request, q)
     if type in (None, "", "stock"):
         stock = voice_selectors.stock_voices(lang=language, gender=gender, q=q)
         items += [presenters.stock_voice_payload(v) for v in stock]
@@ -240,6 +312,14 @@ def _grouped(jobs: Any, field: str) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _with_key_names(request: HttpRequest, groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    names = {str(k.public_id): k.name for k in api_keys_for_user(user=request.user)}
+    for group in groups:
+        ref = group["key"]
+        group["name"] = "Website" if ref == "web" else names.get(ref, "Deleted key")
+    return groups
+
+
 @api.get("/usage", response={200: UsageOut, **ERRORS}, tags=["Account"])
 def usage(request: HttpRequest, days: int = Query(30, ge=1, le=366)):
     since = timezone.now() - timedelta(days=days)
@@ -252,5 +332,5 @@ def usage(request: HttpRequest, days: int = Query(30, ge=1, le=366)):
             if d.characters or d.spent_micros or d.jobs
         ],
         "by_voice": _grouped(jobs, "voice"),
-        "by_key": _grouped(jobs, "client_ref"),
+        "by_key": _with_key_names(request, _grouped(jobs, "client_ref")),
     }  # fmt: skip

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from billing.money import format_usd
+from synthesis.engine.timestamps import WordTime, character_alignment
 from synthesis.models import Job
 
 
@@ -15,6 +16,10 @@ def job_payload(request: HttpRequest, job: Job) -> dict[str, Any]:
     audio_url = None
     if job.has_audio:
         audio_url = request.build_absolute_uri(reverse("api:job_audio", args=[job.public_id]))
+    timestamps_url = None
+    if job.with_timestamps and job.status == Job.Status.DONE:
+        path = reverse("api:job_timestamps", args=[job.public_id])
+        timestamps_url = request.build_absolute_uri(path)
     error = None
     if job.status in (Job.Status.FAILED, Job.Status.CANCELLED):
         error = {
@@ -29,7 +34,16 @@ def job_payload(request: HttpRequest, job: Job) -> dict[str, Any]:
         "cost_usd": format_usd(cost), "progress": round(job.progress, 3),
         "duration_seconds": round(job.duration_seconds, 3), "created_at": job.created_at,
         "finished_at": job.finished_at, "audio_url": audio_url, "error": error,
+        "timestamps_url": timestamps_url,
     }  # fmt: skip
+
+
+def timestamps_payload(job: Job) -> dict[str, Any]:
+    words = [WordTime(text, start, end) for text, start, end in job.words]
+    return {
+        "words": [{"word": w.text, "start": w.start, "end": w.end} for w in words],
+        "alignment": character_alignment(words),
+    }
 
 
 def stock_voice_payload(voice: Any) -> dict[str, Any]:
@@ -39,7 +53,61 @@ def stock_voice_payload(voice: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
+# The cloning library's thresholds on the agreement of a sample's two halves (0..1).
+ONE_SPEAKER_MIN_CONSISTENCY = 0.7
+
+
+def sample_payload(sample: Any) -> dict[str, Any]:
+    found = sample.analysis or {}
+    consistency = found.get("consistency")
+    return {
+        "sample_id": sample.public_id, "name": sample.original_name,
+        "seconds": sample.seconds, "speech_seconds": sample.speech_seconds,
+        "snr_db": found.get("snr_db"), "clipping_percent": found.get("clipping_percent"),
+        "loudness_lufs": found.get("loudness_lufs"), "consistency": consistency,
+        "one_speaker": None if consistency is None
+        else consistency >= ONE_SPEAKER_MIN_CONSISTENCY,
+        "verdict": found.get("verdict", "ok"), "advice": list(found.get("advice", [])),
+    }  # fmt: skip
+
+
+def sample_analysis_payload(voice: Any) -> dict[str, Any] | None:
+    return samples_analysis_payload(list(voice.samples.all()))
+
+
+def samples_analysis_payload(rows: list[Any]) -> dict[str, Any] | None:
+    """Each sample's analysis, judged alone, and a summary judged on all of them together:
+    their total speech, and the noisiest, most clipped, quietest and least consistent one."""
+    from voices.cloning.analysis import _judge
+
+    samples = [sample_payload(s) for s in rows]
+    if not samples:
+        return None
+    speech = round(sum(s["speech_seconds"] for s in samples), 2)
+    consistencies = [s["consistency"] for s in samples if s["consistency"] is not None]
+    verdict, advice = _judge(
+        speech,
+        min(_figure(s, "snr_db", 99.0) for s in samples),
+        max(_figure(s, "clipping_percent", 0.0) for s in samples) / 100,
+        min(_figure(s, "loudness_lufs", -20.0) for s in samples),
+        min(consistencies) if consistencies else None,
+    )
+    return {
+        "speech_seconds": speech,
+        "verdict": verdict,
+        "one_speaker": all(s["one_speaker"] is not False for s in samples),
+        "advice": advice,
+        "samples": samples,
+    }
+
+
+def _figure(sample: dict[str, Any], name: str, missing: float) -> float:
+    value = sample.get(name)
+    return missing if value is None else float(value)
+
+
 def cloned_voice_payload(voice: Any) -> dict[str, Any]:
+    consent = getattr(voice, "consent", None)
     return {
         "id": voice.public_id, "type": "cloned", "name": voice.name, "language": None,
         "language_name": None, "gender": None, "status": voice.status,
@@ -47,4 +115,6 @@ def cloned_voice_payload(voice: Any) -> dict[str, Any]:
         "error": voice.error or None, "identity_score": getattr(voice, "identity_score", None),
         "stopping": voice.status == "processing" and voice.cancel_requested,
         "created_at": voice.created_at,
+        "consent_id": consent.public_id if consent is not None else None,
+        "sample_analysis": sample_analysis_payload(voice),
     }  # fmt: skip

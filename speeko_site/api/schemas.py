@@ -7,7 +7,7 @@ from ninja import Field, Schema
 
 from speeko_site.core.inputs import LANGUAGE_MAX, NAME_MAX, VOICE_ID_MAX
 
-Format = Literal["mp3", "wav", "opus", "flac", "pcm"]
+Format = Literal["mp3", "wav", "opus", "flac", "pcm", "aac"]
 VoiceName = Annotated[str, Field(max_length=VOICE_ID_MAX)]
 
 
@@ -31,6 +31,17 @@ class TTSIn(Schema):
         None, max_length=LANGUAGE_MAX, description="Kokoro language code; default: the voice's."
     )
     ssml: bool = False
+    timestamps: bool = Field(
+        False,
+        description="With ?async=true: also time every word and character; the job's "
+        "timestamps_url has them once it is done. For audio and times in one answer use "
+        "POST /v1/tts/with-timestamps.",
+    )
+    pronunciation_dictionary_ids: list[str] = Field(
+        default_factory=list,
+        max_length=3,
+        description="Up to 3 of your pronunciation dictionaries (pd_...), applied in order.",
+    )
 
 
 ERRORS = dict.fromkeys((400, 401, 402, 403, 404, 409, 413, 415, 422, 429, 503), ErrorOut)
@@ -52,16 +63,56 @@ class JobOut(Schema):
     finished_at: datetime | None
     audio_url: str | None
     error: ErrorBody | None
+    timestamps_url: str | None = Field(
+        None, description="Word and character times, once a job asked for them is done."
+    )
 
 
 class SpeechIn(Schema):
-    model: str = Field("tts-1", max_length=NAME_MAX)
+    model: str = Field(
+        "tts-1",
+        max_length=NAME_MAX,
+        description="Accepted for compatibility and ignored: every request uses Kokoro.",
+    )
     input: str = Field(..., min_length=1)
     voice: VoiceName | dict[str, VoiceName]
     response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] = "mp3"
-    speed: float = Field(1.0, ge=0.25, le=4.0)
-    instructions: str | None = Field(None, max_length=4096)
+    speed: float = Field(
+        1.0, ge=0.25, le=4.0, description="Kept between 0.5 and 2.0, the range Kokoro sounds right."
+    )
+    instructions: str | None = Field(
+        None,
+        max_length=4096,
+        description="Accepted for compatibility and ignored: steer delivery with SSML on /v1/tts.",
+    )
     stream_format: Literal["audio", "sse"] | None = None
+
+
+Verdict = Literal["ok", "warn", "reject"]
+
+
+class SampleAnalysisItem(Schema):
+    sample_id: str
+    name: str
+    seconds: float
+    speech_seconds: float
+    snr_db: float | None = Field(description="Speech to background noise, in dB.")
+    clipping_percent: float | None = Field(description="Share of clipped samples, in percent.")
+    loudness_lufs: float | None
+    consistency: float | None = Field(
+        description="Agreement of the sample's two halves, 0 to 1 (low: several speakers)."
+    )
+    one_speaker: bool | None = Field(description="Whether one person seems to speak throughout.")
+    verdict: Verdict
+    advice: list[str]
+
+
+class SampleAnalysisOut(Schema):
+    speech_seconds: float = Field(description="Speech in all samples together, in seconds.")
+    verdict: Verdict = Field(description="The worst verdict among the samples.")
+    one_speaker: bool
+    advice: list[str]
+    samples: list[SampleAnalysisItem]
 
 
 class VoiceOut(Schema):
@@ -82,6 +133,13 @@ class VoiceOut(Schema):
         False, description="A stop was requested; the clone ends failed and refunded shortly."
     )
     created_at: datetime | None = None
+    consent_id: str | None = Field(
+        None, description="A cloned voice's consent; a draft is cloned by passing it again."
+    )
+    sample_analysis: SampleAnalysisOut | None = Field(
+        None,
+        description="A cloned voice's samples as analysed on upload, with advice for better ones.",
+    )
 
 
 class VoiceList(Schema):
@@ -109,12 +167,45 @@ class UsageGroup(Schema):
     jobs: int
 
 
+class KeyUsageGroup(UsageGroup):
+    key: str = Field(description='The API key\'s id, or "web" for the website.')
+    name: str = Field(description="The key's name as shown on the API keys page.")
+
+
 class UsageOut(Schema):
     days: list[UsageDay]
     by_voice: list[UsageGroup]
-    by_key: list[UsageGroup]
+    by_key: list[KeyUsageGroup]
 
 
 class DeletedOut(Schema):
     id: str
     deleted: bool
+
+
+class WordOut(Schema):
+    word: str
+    start: float = Field(description="Seconds from the start of the audio.")
+    end: float
+
+
+class AlignmentOut(Schema):
+    characters: list[str]
+    character_start_times_seconds: list[float]
+    character_end_times_seconds: list[float]
+
+
+class TimestampsOut(Schema):
+    words: list[WordOut] = Field(description="Every spoken word, as spoken (normalised).")
+    alignment: AlignmentOut = Field(
+        description="The words joined by spaces, every character with its start and end."
+    )
+
+
+class AudioWithTimestampsOut(TimestampsOut):
+    request_id: str
+    format: str
+    audio_base64: str
+    duration_seconds: float
+    billable_characters: int
+    cost_micros: int

@@ -13,17 +13,23 @@ _KNEE = 0.9  # above this, boosted samples are compressed towards 1.0
 
 def trim_silence(audio: np.ndarray) -> np.ndarray:
     """Cut leading and trailing silence, judged by frame energy relative to the peak."""
+    start, end = speech_bounds(audio)
+    return audio[start:end]
+
+
+def speech_bounds(audio: np.ndarray) -> tuple[int, int]:
+    """The [start, end) samples ``trim_silence`` keeps."""
     if audio.size < _FRAME:
-        return audio
+        return 0, audio.size
     frames = audio[: audio.size // _FRAME * _FRAME].reshape(-1, _FRAME)
     rms = np.sqrt(np.mean(frames * frames, axis=1) + 1e-12)
     threshold = rms.max() * 10 ** (_SILENCE_DB / 20)
     voiced = np.flatnonzero(rms > threshold)
     if voiced.size == 0:
-        return audio[:0]
+        return 0, 0
     start = max(0, voiced[0] * _FRAME - _KEEP_BEFORE)
     end = min(audio.size, (voiced[-1] + 1) * _FRAME + _KEEP_AFTER)
-    return audio[start:end]
+    return int(start), int(end)
 
 
 def fade_edges(audio: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import config, fastgraph
-from .audio import SAMPLE_RATE, finish_chunk, with_gain
+from .audio import SAMPLE_RATE, finish_chunk, speech_bounds, with_gain
 from .chunking import (
     ChunkPolicy,
     Piece,
@@ -20,12 +20,14 @@ from .chunking import (
     pack,
     split_sentences,
 )
-from .errors import EmptyText, InvalidSpeed, TextTooLong
+from .errors import EmptyText, InvalidSpeed, TextTooLong, TimestampsUnavailable
 from .g2p import G2P, keep_known, marks_stress, phonemizer_for, restress, vocab
 from .languages import Language, language_for
+from .lexicon import Lexicon
 from .model import KokoroModel
 from .normalize import normalize
 from .text import Segment, segments_for, written_text
+from .timestamps import WordClock, WordTime, phoneme_word_spans, spoken_groups
 from .voices import VoiceBank, VoiceInfo, voice_info
 
 MIN_SPEED = 0.5
@@ -101,6 +103,7 @@ class Engine:
         lang: str | None = None,
         ssml: bool = False,
         chunking: ChunkPolicy | None = None,
+        lexicon: Lexicon | None = None,
     ) -> Iterator[np.ndarray]:
         """Yield float32 mono chunks at 24 kHz as they are synthesised.
 
@@ -108,8 +111,38 @@ class Engine:
         first chunk is computed, so a caller can still answer with an error status.
         ``chunking`` defaults to a short first chunk ramping up to the configured size.
         """
-        runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml)
+        runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml, lexicon=lexicon)
         return self._render(self._chunks(runs, chunking or streaming_policy()))
+
+    def stream_timed(
+        self,
+        text: str,
+        *,
+        voice: Voice = DEFAULT_VOICE,
+        speed: float = 1.0,
+        lang: str | None = None,
+        ssml: bool = False,
+        chunking: ChunkPolicy | None = None,
+        lexicon: Lexicon | None = None,
+    ) -> Iterator[tuple[np.ndarray, list[WordTime]]]:
+        """``stream``'s chunks, each with the words that ended in the audio so far.
+
+        The audio is the same, sample for sample, as ``stream``'s. Raises
+        ``TimestampsUnavailable`` (before any chunk) when the loaded graph has no durations.
+        """
+        runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml, lexicon=lexicon)
+        model, _ = self._session()
+        if not model.has_durations:
+            raise TimestampsUnavailable(
+                "this model file has no durations output, so there are no timestamps"
+            )
+        sentences = {id(run): _sentences(run) for run in runs}
+        clock = WordClock(
+            group for run in runs for said, phonemes in sentences[id(run)]
+            for group in spoken_groups(said, phonemes)
+        )  # fmt: skip
+        chunks = self._chunks(runs, chunking or streaming_policy(), sentences=sentences)
+        return _timed(self._render_placed(chunks), clock)
 
     def synthesize(
         self,
@@ -120,9 +153,18 @@ class Engine:
         lang: str | None = None,
         ssml: bool = False,
         chunking: ChunkPolicy | None = None,
+        lexicon: Lexicon | None = None,
     ) -> np.ndarray:
         chunks = list(
-            self.stream(text, voice=voice, speed=speed, lang=lang, ssml=ssml, chunking=chunking)
+            self.stream(
+                text,
+                voice=voice,
+                speed=speed,
+                lang=lang,
+                ssml=ssml,
+                chunking=chunking,
+                lexicon=lexicon,
+            )  # fmt: skip
         )
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
 
@@ -133,16 +175,26 @@ class Engine:
         lang: str | None = None,
         ssml: bool = False,
         chunking: ChunkPolicy | None = None,
+        lexicon: Lexicon | None = None,
     ) -> list[str]:
         """The phoneme chunks that will be spoken, in order (one model call each)."""
-        runs = self._runs(text, voice=DEFAULT_VOICE, speed=1.0, lang=lang, ssml=ssml)
+        runs = self._runs(
+            text, voice=DEFAULT_VOICE, speed=1.0, lang=lang, ssml=ssml, lexicon=lexicon
+        )
         chunks = self._chunks(runs, chunking or streaming_policy())
         return [c.phonemes for c in chunks if _speakable(c.phonemes)]
 
     # -- internals ------------------------------------------------------------------------
 
     def _runs(
-        self, text: str, *, voice: Voice, speed: float, lang: str | None, ssml: bool
+        self,
+        text: str,
+        *,
+        voice: Voice,
+        speed: float,
+        lang: str | None,
+        ssml: bool,
+        lexicon: Lexicon | None = None,
     ) -> list[_Run]:
         if not MIN_SPEED <= speed <= MAX_SPEED:
             raise InvalidSpeed(f"speed must be between {MIN_SPEED} and {MAX_SPEED}, got {speed}")
@@ -154,6 +206,8 @@ class Engine:
             raise TextTooLong(
                 f"the text has {len(spoken)} characters, the maximum is {config.max_chars()}"
             )
+        if lexicon:
+            segments = lexicon.apply(segments)
         styles = {None: self.voices.resolve(voice)}
         for segment in segments:
             if segment.voice not in styles:
@@ -176,29 +230,55 @@ class Engine:
             gain_db=segment.gain_db,
         )
 
-    def _chunks(self, runs: list[_Run], policy: ChunkPolicy) -> Iterator[Chunk]:
+    def _chunks(
+        self,
+        runs: list[_Run],
+        policy: ChunkPolicy,
+        *,
+        sentences: dict[int, list[tuple[str, str]]] | None = None,
+    ) -> Iterator[Chunk]:
         sizes = policy.sizes()
+        known = sentences or {}
         for group in _groups(runs):
-            pieces = itertools.chain.from_iterable(_pieces(run) for run in group)
+            pieces = itertools.chain.from_iterable(
+                _pieces(run, known.get(id(run))) for run in group
+            )
             for piece in pack(pieces, sizes, phrase_cuts=policy.phrase_cuts):
                 run = group[0]
                 yield Chunk(piece.phonemes, run.style, run.speed, piece.pause_after, run.gain_db)
 
     def _render(self, chunks: Iterator[Chunk]) -> Iterator[np.ndarray]:
+        for out, _ in self._render_placed(chunks):
+            yield out
+
+    def _render_placed(self, chunks: Iterator[Chunk]) -> Iterator[tuple[np.ndarray, list]]:
+        """Each chunk's finished audio, with where its phoneme words lie in the stream (when
+        the model gives durations)."""
         model, pool = self._session()
         pause_before = 0.0
-        for chunk, audio in _in_order(pool, model, chunks, depth=self._workers):
-            if audio is None:
+        emitted = 0
+        for chunk, result in _in_order(pool, model, chunks, depth=self._workers):
+            if result is None:
                 # A lone "." left over between SSML elements: a pause, not a model call.
                 pause_before = max(pause_before, chunk.pause_after)
                 continue
+            audio, durations = result
             # The pause goes before the next chunk: the last chunk must not end in silence,
             # and a generator cannot know which chunk is last without delaying it.
             out = with_gain(finish_chunk(audio, pause_after=0.0), chunk.gain_db)
+            pause = int(pause_before * SAMPLE_RATE) if pause_before else 0
             if pause_before:
-                out = np.concatenate([np.zeros(int(pause_before * SAMPLE_RATE), np.float32), out])
+                out = np.concatenate([np.zeros(pause, np.float32), out])
             pause_before = chunk.pause_after
-            yield out
+            spans = []
+            if durations is not None:
+                trim_start, _ = speech_bounds(audio)
+                spans = phoneme_word_spans(
+                    _symbols(chunk.phonemes), durations, offset=emitted + pause,
+                    trim_start=trim_start, length=len(out) - pause,
+                )  # fmt: skip
+            emitted += len(out)
+            yield out, spans
 
     def _session(self) -> tuple[KokoroModel, ThreadPoolExecutor]:
         """The process's model session, created on first use and again after a fork.
@@ -227,11 +307,30 @@ def streaming_policy() -> ChunkPolicy:
     return ChunkPolicy(target=config.chunk_tokens())
 
 
-def _infer(model: KokoroModel, chunk: Chunk) -> np.ndarray | None:
+def _infer(model: KokoroModel, chunk: Chunk) -> tuple[np.ndarray, np.ndarray | None] | None:
     if not _speakable(chunk.phonemes):
         return None
     tokens, style = model_inputs(chunk.phonemes, chunk.style)
-    return model.infer(tokens, style, chunk.speed)
+    return model.infer_timed(tokens, style, chunk.speed)
+
+
+def _symbols(phonemes: str) -> str:
+    """The phonemes the model gets, one token each."""
+    table = vocab()
+    return "".join(p for p in phonemes if p in table)
+
+
+def _timed(
+    placed: Iterator[tuple[np.ndarray, list]], clock: WordClock
+) -> Iterator[tuple[np.ndarray, list[WordTime]]]:
+    previous: tuple[np.ndarray, list[WordTime]] | None = None
+    for out, spans in placed:
+        if previous is not None:
+            yield previous
+        previous = (out, clock.feed(spans))
+    # The last chunk also carries any word the audio never reached.
+    if previous is not None:
+        yield previous[0], previous[1] + clock.finish()
 
 
 def model_inputs(phonemes: str, styles: np.ndarray) -> tuple[list[int], np.ndarray]:
@@ -243,13 +342,13 @@ def model_inputs(phonemes: str, styles: np.ndarray) -> tuple[list[int], np.ndarr
 
 def _in_order(
     pool: ThreadPoolExecutor, model: KokoroModel, chunks: Iterator[Chunk], *, depth: int
-) -> Iterator[tuple[Chunk, np.ndarray | None]]:
+) -> Iterator[tuple[Chunk, tuple[np.ndarray, np.ndarray | None] | None]]:
     """Run up to ``depth`` chunks at once, yielding results in text order.
 
     Closing the generator (a client that went away) cancels what has not started; at most
     ``depth`` chunks are computed in vain.
     """
-    pending: deque[tuple[Chunk, Future[np.ndarray | None]]] = deque()
+    pending: deque[tuple[Chunk, Future]] = deque()
     try:
         for chunk in chunks:
             pending.append((chunk, pool.submit(_infer, model, chunk)))
@@ -290,20 +389,25 @@ def _alike(a: _Run, b: _Run) -> bool:
     return a.style is b.style and a.lang == b.lang and a.speed == b.speed and a.gain_db == b.gain_db
 
 
-def _pieces(run: _Run) -> Iterator[Piece]:
+def _sentences(run: _Run) -> list[tuple[str, str]]:
+    """The run's sentences as spoken: (normalised text, phonemes), in order."""
     segment = run.segment
     if segment.phonemes is not None:
-        sentences = [keep_known(segment.phonemes)]
+        said = [(segment.text, keep_known(segment.phonemes))]
     else:
         text = segment.text if segment.normalized else normalize(segment.text, lang=run.lang.code)
-        sentences = [keep_known(run.g2p(s)) for s in split_sentences(text)]
+        said = [(s, keep_known(run.g2p(s))) for s in split_sentences(text)]
     if marks_stress(run.lang):
-        sentences = [restress(s, segment.stress) for s in sentences]
-    sentences = [s for s in sentences if s.strip()]
-    for i, phonemes in enumerate(sentences):
+        said = [(t, restress(p, segment.stress)) for t, p in said]
+    return [(t, p) for t, p in said if p.strip()]
+
+
+def _pieces(run: _Run, sentences: list[tuple[str, str]] | None = None) -> Iterator[Piece]:
+    said = _sentences(run) if sentences is None else sentences
+    for i, (_, phonemes) in enumerate(said):
         pause = natural_pause(phonemes)
-        if i == len(sentences) - 1 and segment.pause_after is not None:
-            pause = segment.pause_after
+        if i == len(said) - 1 and run.segment.pause_after is not None:
+            pause = run.segment.pause_after
         yield Piece(phonemes, pause)
 
 

@@ -47,3 +47,7 @@ class UnsupportedFormat(EngineError):
 
 class InvalidSpeed(EngineError):
     """The speed is outside the range the model handles well."""
+
+
+class TimestampsUnavailable(EngineError):
+    """The loaded model file does not output the durations timestamps are made from."""

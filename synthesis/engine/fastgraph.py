@@ -13,6 +13,11 @@ and therefore the audio, is unchanged; only the kernel that computes it differs.
 Without VNNI, onnxruntime computes uint8 x int8 with 16-bit saturating instructions that
 can lose precision, so by default the rewrite is used only where the CPU has VNNI.
 
+The rewrite also exposes the duration the model predicts for every token (in frames of 600
+samples, 25 ms) as a second output, ``durations``: it is computed anyway, before decoding,
+so exposing it changes no sample; word timestamps come from it. With the rewrite off (or
+without VNNI) a graph with only that output added is derived instead.
+
 The rewritten graph is derived once per source file (keyed by its sha256) into the data
 folder. The engine builds it in a child process, so the engine process never holds the
 parsed protobuf: ``python -m synthesis.engine.fastgraph SRC DEST``.
@@ -32,7 +37,9 @@ import numpy as np
 
 from .errors import AssetError
 
-REWRITE_VERSION = "u8s8-1"
+REWRITE_VERSION = "u8s8-2"
+DURATIONS_VERSION = "dur-1"
+DURATIONS_OUTPUT = "durations"
 MODES = ("auto", "on", "off")
 BUILD_TIMEOUT_S = 600
 log = logging.getLogger(__name__)
@@ -43,6 +50,11 @@ _VNNI_FLAGS = ("avx512_vnni", "avx_vnni")
 class RewriteReport:
     convs: int
     convs_kept: int
+    durations: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.convs or self.durations)
 
 
 def cpu_has_vnni(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
@@ -58,11 +70,12 @@ def cpu_has_vnni(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     return False
 
 
-def derived_path(src: Path, derived_dir: Path) -> Path:
+def derived_path(src: Path, derived_dir: Path, *, unfold: bool = True) -> Path:
     """Where the rewrite of ``src`` lives: a new source or a new rewrite gets a new name."""
     from .assets import sha256_file
 
-    return derived_dir / f"{src.stem}.{REWRITE_VERSION}.{sha256_file(src)[:16]}.onnx"
+    version = REWRITE_VERSION if unfold else DURATIONS_VERSION
+    return derived_dir / f"{src.stem}.{version}.{sha256_file(src)[:16]}.onnx"
 
 
 def configured_graph(src: Path) -> Path:
@@ -75,25 +88,27 @@ def configured_graph(src: Path) -> Path:
 def graph_to_load(src: Path, *, derived_dir: Path, mode: str) -> Path:
     """The file the engine should load for ``src``: its rewrite when that applies.
 
-    ``auto`` rewrites on CPUs with VNNI, ``on`` always, ``off`` never. The rewrite only
-    makes things faster, so if it cannot be built the engine logs why and loads ``src``.
+    ``auto`` rewrites on CPUs with VNNI, ``on`` always, ``off`` never (the durations output
+    is added all the same). The rewrite only makes things faster and the durations only give
+    timestamps, so if the graph cannot be built the engine logs why and loads ``src``.
     """
     if mode not in MODES:
         raise ValueError(f"int8 rewrite mode must be one of {', '.join(MODES)}, got {mode!r}")
-    if mode == "off" or (mode == "auto" and not cpu_has_vnni()) or not src.is_file():
+    if not src.is_file():
         return src
-    dest = derived_path(src, derived_dir)
+    unfold = mode == "on" or (mode == "auto" and cpu_has_vnni())
+    dest = derived_path(src, derived_dir, unfold=unfold)
     marker = _nothing_marker(dest)
     if not dest.is_file() and not marker.is_file():
         try:
-            _build_in_child(src, dest)
+            _build_in_child(src, dest, unfold=unfold)
         except AssetError as e:
             log.warning("using the original graph: %s", e)
             return src
     return dest if dest.is_file() else src
 
 
-def build(src: Path, dest: Path) -> RewriteReport:
+def build(src: Path, dest: Path, *, unfold: bool = True) -> RewriteReport:
     """Rewrite ``src`` into ``dest`` (atomically); a graph with nothing to rewrite leaves
     a marker instead, so other exports (fp32, fp16) are not re-examined at every start."""
     import onnx
@@ -102,12 +117,12 @@ def build(src: Path, dest: Path) -> RewriteReport:
         model = onnx.load(str(src))
     except Exception as e:  # onnx raises protobuf's untyped errors for a bad file
         raise AssetError(f"cannot read the graph {src}: {e}") from e
-    report = rewrite(model)
+    report = rewrite(model, unfold=unfold)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    target = dest if report.convs else _nothing_marker(dest)
+    target = dest if report.changed else _nothing_marker(dest)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        if report.convs:
+        if report.changed:
             onnx.save(model, str(tmp))
         else:
             tmp.write_text(json.dumps({"convs": 0, "convs_kept": report.convs_kept}))
@@ -123,10 +138,11 @@ def _nothing_marker(dest: Path) -> Path:
     return dest.with_name(dest.name + ".nothing-to-rewrite")
 
 
-def _build_in_child(src: Path, dest: Path) -> None:
+def _build_in_child(src: Path, dest: Path, *, unfold: bool = True) -> None:
+    flags = [] if unfold else ["--durations-only"]
     try:
         done = subprocess.run(  # noqa: S603 - our own module, fixed arguments
-            [sys.executable, "-m", __name__, str(src), str(dest)],
+            [sys.executable, "-m", __name__, str(src), str(dest), *flags],
             capture_output=True,
             text=True,
             timeout=BUILD_TIMEOUT_S,
@@ -139,12 +155,13 @@ def _build_in_child(src: Path, dest: Path) -> None:
         raise AssetError(f"cannot rewrite {src}: {reason}")
 
 
-def rewrite(model) -> RewriteReport:  # noqa: ANN001 - onnx.ModelProto, imported lazily
+def rewrite(model, *, unfold: bool = True) -> RewriteReport:  # noqa: ANN001 - onnx.ModelProto
     """Rewrite ``model`` in place; see the module docstring."""
     graph = _Graph(model)
-    convs, kept = graph.unfold_convs()
+    convs, kept = graph.unfold_convs() if unfold else (0, 0)
+    durations = graph.expose_durations()
     graph.commit()
-    return RewriteReport(convs=convs, convs_kept=kept)
+    return RewriteReport(convs=convs, convs_kept=kept, durations=durations)
 
 
 class _Graph:
@@ -161,6 +178,7 @@ class _Graph:
                 self.consumers.setdefault(name, []).append(node)
         self.replaced: dict[int, list] = {}  # id(node) -> nodes in its place
         self.new_inits: list = []
+        self.new_nodes: list = []
         self._names = 0
 
     # -- helpers ---------------------------------------------------------------
@@ -183,6 +201,39 @@ class _Graph:
         from onnx import helper
 
         return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+
+    # -- durations -----------------------------------------------------------------
+    def expose_durations(self) -> bool:
+        """Add the integer frames per token as an output: the Cast that follows
+        ``Clip(Round(x / speed))``. False when the graph has no such chain (another export)."""
+        from onnx import TensorProto, helper
+
+        if any(o.name == DURATIONS_OUTPUT for o in self.graph.output):
+            return True
+        producers = {out: node for node in self.graph.node for out in node.output}
+        for node in self.graph.node:
+            if node.op_type != "Round":
+                continue
+            div = producers.get(node.input[0])
+            if div is None or div.op_type != "Div" or "speed" not in div.input:
+                continue
+            clip = self._only_consumer(node.output[0], "Clip")
+            cast = clip and self._only_consumer(clip.output[0], "Cast")
+            if cast is None:
+                continue
+            self.new_nodes.append(
+                helper.make_node("Identity", [cast.output[0]], [DURATIONS_OUTPUT])
+            )
+            shape = ["batch", "tokens"]
+            self.graph.output.append(
+                helper.make_tensor_value_info(DURATIONS_OUTPUT, TensorProto.INT64, shape)
+            )
+            return True
+        return False
+
+    def _only_consumer(self, name: str, op_type: str):  # noqa: ANN202 - onnx.NodeProto | None
+        users = self.consumers.get(name, [])
+        return users[0] if len(users) == 1 and users[0].op_type == op_type else None
 
     # -- ConvInteger -------------------------------------------------------------
     def unfold_convs(self) -> tuple[int, int]:
@@ -308,6 +359,7 @@ class _Graph:
         nodes = []
         for node in self.graph.node:
             nodes.extend(self.replaced.get(id(node), [node]))
+        nodes.extend(self.new_nodes)
         del self.graph.node[:]
         self.graph.node.extend(nodes)
         used = {name for node in nodes for name in node.input}
@@ -318,15 +370,21 @@ class _Graph:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    unfold = "--durations-only" not in args
+    args = [a for a in args if a != "--durations-only"]
     if len(args) != 2:
-        print("usage: python -m synthesis.engine.fastgraph SRC DEST", file=sys.stderr)
+        print(
+            "usage: python -m synthesis.engine.fastgraph SRC DEST [--durations-only]",
+            file=sys.stderr,
+        )
         return 2
     try:
-        report = build(Path(args[0]), Path(args[1]))
+        report = build(Path(args[0]), Path(args[1]), unfold=unfold)
     except AssetError as e:
         print(e, file=sys.stderr)
         return 1
-    print(f"rewrote {report.convs} convolutions, kept {report.convs_kept}")
+    durations = "durations exposed" if report.durations else "no durations found"
+    print(f"rewrote {report.convs} convolutions, kept {report.convs_kept}; {durations}")
     return 0
 
 

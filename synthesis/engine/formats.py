@@ -24,13 +24,14 @@ import soundfile as sf
 from .audio import SAMPLE_RATE
 from .errors import UnsupportedFormat
 
-FORMATS = ("wav", "pcm", "mp3", "opus", "flac")
+FORMATS = ("wav", "pcm", "mp3", "opus", "flac", "aac")
 MEDIA_TYPES = {
     "wav": "audio/wav",
     "pcm": "audio/L16;rate=24000;channels=1",
     "mp3": "audio/mpeg",
     "opus": "audio/ogg; codecs=opus",
     "flac": "audio/flac",
+    "aac": "audio/aac",
 }
 _SOUNDFILE = {
     "opus": ("OGG", "OPUS", 48_000),
@@ -38,6 +39,7 @@ _SOUNDFILE = {
 }
 _UNKNOWN_SIZE = 0xFFFFFFFF
 MP3_KBPS = 64
+AAC_KBPS = 64
 
 # A late header write: (offset from the start of the stream, bytes).
 Patch = tuple[int, bytes]
@@ -62,6 +64,8 @@ def encode_stream(
         parts = _wav(chunks)
     elif fmt == "mp3":
         parts = _mp3(chunks)
+    elif fmt == "aac":
+        parts = _aac(chunks)
     else:
         parts = _soundfile(chunks, fmt, patches)
     return parts if copy_to is None else _copied(parts, copy_to, patches)
@@ -129,6 +133,30 @@ def _mp3(chunks: Iterable[np.ndarray]) -> Iterator[bytes]:
             yield bytes(data)
     if data := encoder.flush():
         yield bytes(data)
+
+
+def _aac(chunks: Iterable[np.ndarray]) -> Iterator[bytes]:
+    """FFmpeg's AAC encoder in ADTS framing: every frame carries its own header, so a
+    stream needs nothing written back at the end and any prefix of it plays."""
+    import av
+
+    sink = _Sink()
+    with av.open(sink, "w", format="adts") as container:
+        stream = container.add_stream("aac", rate=SAMPLE_RATE, layout="mono")
+        stream.bit_rate = AAC_KBPS * 1000
+        for chunk in chunks:
+            frame = av.AudioFrame.from_ndarray(
+                np.asarray(chunk, dtype=np.float32).reshape(1, -1), format="fltp", layout="mono"
+            )
+            frame.sample_rate = SAMPLE_RATE
+            for packet in stream.encode(frame):
+                container.mux(packet)
+            if data := sink.take():
+                yield data
+        for packet in stream.encode(None):
+            container.mux(packet)
+    if data := sink.take():
+        yield data
 
 
 def _soundfile(chunks: Iterable[np.ndarray], fmt: str, patches: list[Patch]) -> Iterator[bytes]:

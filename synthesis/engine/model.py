@@ -50,16 +50,32 @@ class KokoroModel:
         self._tokens_dtype = inputs[self._tokens_name]
         self._style_dtype = inputs["style"]
         self._speed_dtype = inputs["speed"]
+        outputs = [o.name for o in self.session.get_outputs()]
+        # The derived graph also outputs each token's frames (see fastgraph); others don't.
+        self._outputs = outputs[:1] + [n for n in outputs if n == "durations"]
+
+    @property
+    def has_durations(self) -> bool:
+        return len(self._outputs) > 1
 
     def infer(self, tokens: list[int], style: np.ndarray, speed: float) -> np.ndarray:
         """Audio (float32, 24 kHz) for ``tokens`` (without the padding ids)."""
+        return self.infer_timed(tokens, style, speed)[0]
+
+    def infer_timed(
+        self, tokens: list[int], style: np.ndarray, speed: float
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Audio, and the frames (600 samples each) the model gave every id, the two padding
+        ids included; None for a graph without that output."""
         feed = {
             self._tokens_name: np.array([[0, *tokens, 0]], dtype=self._tokens_dtype),
             "style": style.reshape(1, -1).astype(self._style_dtype, copy=False),
             "speed": np.array([speed], dtype=self._speed_dtype),
         }
-        audio = self.session.run(None, feed)[0]
-        return np.asarray(audio, dtype=np.float32).reshape(-1)
+        outputs = self.session.run(self._outputs, feed)
+        audio = np.asarray(outputs[0], dtype=np.float32).reshape(-1)
+        durations = np.asarray(outputs[1]).reshape(-1) if len(outputs) > 1 else None
+        return audio, durations
 
     def warm_up(self, style: np.ndarray) -> None:
         """First runs allocate arenas and pick kernels; pay for that before a user waits."""

@@ -2,6 +2,7 @@ import pytest
 
 from speeko_site.api.services import api_key_create, api_key_revoke
 from tests.synthesis.conftest import fund  # noqa: F401  (re-exported for the API tests)
+from tests.voices.conftest import make_voice, speech  # noqa: F401  (fixtures for the API tests)
 
 
 class KeyClient:

@@ -98,6 +98,18 @@ def test_it_records_consent_then_clones_with_the_guide_s_curl_fields(
     assert voice["voice_id"].startswith("vc_") and voice["tier"] == "instant"
     assert voice["status"] == "processing" and voice["progress"] == 0
     assert voice["identity_score"] is None and voice["consent_id"] == consent["consent_id"]
+    analysis = voice["sample_analysis"]
+    assert [s["name"] for s in analysis["samples"]] == [Path(p).name for p in SAMPLES]
+    assert analysis["speech_seconds"] == pytest.approx(
+        sum(s["speech_seconds"] for s in analysis["samples"])
+    )
+    assert analysis["speech_seconds"] > 10 and analysis["one_speaker"] is True
+    # Each sample alone holds under 10 s of speech; together they are enough.
+    assert analysis["verdict"] in {"ok", "warn"} and analysis["advice"]
+    for sample in analysis["samples"]:
+        assert sample["snr_db"] > 15 and sample["clipping_percent"] < 1
+        assert -40 < sample["loudness_lufs"] < -5 and sample["speech_seconds"] < 10
+        assert sample["verdict"] == "reject" and "10 s" in sample["advice"][0]
     assert response["Location"].endswith(f"/v1/voices/{voice['voice_id']}")
     stored = Voice.objects.get(public_id=voice["voice_id"])
     assert stored.name == "my-narrator" and stored.owner == alice
@@ -110,6 +122,8 @@ def test_it_records_consent_then_clones_with_the_guide_s_curl_fields(
     Voice.objects.filter(pk=stored.pk).update(progress=40)
     polled = api.get(f"/v1/voices/{voice['voice_id']}").json()
     assert (polled["status"], polled["progress"], polled["error"]) == ("processing", 40, None)
+    assert polled["sample_analysis"] == analysis
+    assert polled["consent_id"] == consent["consent_id"]
     voice_clone_fail(voice_id=stored.pk, message="Cloning failed: no usable speech.")
     polled = api.get(f"/v1/voices/{voice['voice_id']}").json()
     assert polled["status"] == "failed" and polled["error"] == "Cloning failed: no usable speech."
@@ -183,3 +197,38 @@ def test_it_refuses_bad_consent_uploads_with_the_right_status(api, alice, record
 def test_it_hides_consents_from_other_accounts(api, keyed, bob, recording):
     consent_id = _consent(api, recording).json()["consent_id"]
     assert keyed(bob).get(f"/v1/consents/{consent_id}").status_code == 404
+
+
+def test_a_refused_clone_leaves_a_listed_draft_without_the_refused_samples(
+    api, alice, recording, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(voice_clone_task, "apply_async", lambda *a, **o: None)
+    grant_free_tier(user=alice)
+    consent = _consent(api, recording).json()
+    with open(recording(SAMPLES[0]), "rb") as fh:
+        refused = api.client.post(
+            "/v1/voices/clone",
+            {"name": "short", "file": fh, "consent_id": consent["consent_id"]},
+            headers={"Authorization": f"Bearer {api.raw}"},
+        )
+    # One sentence of LJ Speech holds under the instant tier's 10 s of speech.
+    assert refused.status_code == 400, refused.content
+    body = refused.json()
+    assert body["error"]["code"] == "clone_refused" and "10 s" in body["error"]["message"]
+    assert body["sample_analysis"]["speech_seconds"] < 10
+    assert [s["name"] for s in body["sample_analysis"]["samples"]] == ["LJ001-0001.flac"]
+    assert balance_for(user=alice) == 5_000_000
+
+    draft = Voice.objects.get(consent__public_id=consent["consent_id"])
+    assert draft.status == Voice.Status.DRAFT and not draft.samples.exists()
+    listed = {v["id"]: v for v in api.get("/v1/voices?type=cloned").json()["voices"]}
+    assert listed[draft.public_id]["status"] == "draft"
+    assert listed[draft.public_id]["consent_id"] == consent["consent_id"]
+    assert listed[draft.public_id]["sample_analysis"] is None
+
+    # The same consent, with enough speech this time.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _clone_start(api, recording, name="long", consent_id=consent["consent_id"])
+    assert again.status_code == 202, again.content
+    assert again.json()["voice_id"] == draft.public_id
+    assert len(again.json()["sample_analysis"]["samples"]) == 2

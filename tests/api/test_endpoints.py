@@ -61,12 +61,6 @@ def test_it_refuses_invalid_requests_with_the_error_envelope(api, alice, staff, 
     assert balance_for(user=alice) == FIVE_DOLLARS
 
 
-def test_it_answers_415_for_a_form_body(api):
-    response = api.post("/v1/tts", TTS, content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 415
-    assert response.json()["error"]["code"] == "unsupported_media_type"
-
-
 def test_it_answers_402_without_credit(api):
     response = api.post("/v1/tts", TTS)
     assert response.status_code == 402
@@ -106,6 +100,16 @@ def test_it_enforces_a_keys_monthly_character_limit(keyed, alice, staff):
     response = limited.post("/v1/tts?async=true", {**TTS, "text": "y" * 20})
     assert response.status_code == 429
     assert "monthly limit" in response.json()["error"]["message"]
+    assert response.json()["error"]["code"] == "rate_limited"
+    # Retry-After points at the first second of next month (UTC).
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    next_month = (now.replace(day=1) + timedelta(days=32)).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+    wait = int(response["Retry-After"])
+    assert abs(wait - (next_month - now).total_seconds()) < 60
 
 
 def test_it_replays_a_retried_post_and_charges_once(api, alice, staff):
@@ -180,6 +184,18 @@ def test_it_reports_balance_and_usage(api, alice, staff):
     assert api.get("/v1/usage?days=0").status_code == 400
 
 
+def test_usage_by_key_names_each_key(api, keyed, alice, staff, no_broker):
+    fund(alice, staff)
+    assert api.post("/v1/tts?async=true", TTS).status_code == 202
+    other = keyed(alice)
+    assert other.post("/v1/tts?async=true", {**TTS, "text": "Another one."}).status_code == 202
+    Job.objects.update(status=Job.Status.DONE)
+    by_key = api.get("/v1/usage").json()["by_key"]
+    names = sorted((row["name"], row["characters"]) for row in by_key)
+    assert names == [("alice app", len(TTS["text"])), ("k", len("Another one."))]
+    assert all(len(row["key"]) == 36 for row in by_key)
+
+
 def test_it_lists_and_filters_voices(api):
     voices = api.get("/v1/voices").json()["voices"]
     assert len([v for v in voices if v["type"] == "stock"]) == 54
@@ -192,13 +208,21 @@ def test_it_lists_and_filters_voices(api):
 
 def test_it_maps_openai_requests(api, alice, staff, no_broker):
     fund(alice, staff)
-    body = {"model": "tts-1", "input": "Hi there.", "voice": "nova", "response_format": "aac"}
+    body = {"model": "gpt-4o-mini-tts", "input": "Hi there.", "voice": "nova",
+            "response_format": "aac", "instructions": "Speak like a pirate."}  # fmt: skip
     response = api.post("/v1/audio/speech", body)
-    assert response.status_code == 400 and "AAC" in response.json()["error"]["message"]
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "audio/aac"
+    job = Job.objects.get()
+    # model and instructions are accepted and ignored: the text spoken is the input alone.
+    assert (job.format, job.voice, job.text) == ("aac", "af_nova", "Hi there.")
     assert (
         api.post("/v1/audio/speech", {**body, "response_format": "opus", "speed": 9}).status_code
         == 400
     )
+    schema = api.get("/v1/openapi.json").json()["components"]["schemas"]["SpeechIn"]
+    assert "ignored" in schema["properties"]["model"]["description"]
+    assert "ignored" in schema["properties"]["instructions"]["description"]
 
 
 def test_it_serves_the_openapi_schema_and_docs(client):
@@ -210,3 +234,15 @@ def test_it_serves_the_openapi_schema_and_docs(client):
     assert docs.status_code == 200 and b"cdn." not in docs.content
     page = client.get("/docs/api/")
     assert page.status_code == 200 and b"with_streaming_response" in page.content
+
+
+def test_with_timestamps_answers_202_with_the_job_when_it_takes_too_long(
+    api, alice, staff, settings
+):
+    fund(alice, staff)
+    settings.API_TIMESTAMPS_WAIT_SECONDS = 1
+    response = api.post("/v1/tts/with-timestamps", TTS)
+    assert response.status_code == 202
+    job = response.json()
+    assert job["status"] == "queued" and job["timestamps_url"] is None
+    assert Job.objects.get().with_timestamps

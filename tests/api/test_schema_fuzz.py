@@ -23,7 +23,7 @@ CHECKS = [
 
 
 @pytest.fixture
-def auth_headers(transactional_db, monkeypatch, alice, staff):
+def auth_headers(transactional_db, monkeypatch, alice, staff, settings):
     from speeko_site.api.services import api_key_create
     from synthesis import selectors
     from synthesis.tasks import run_job
@@ -31,6 +31,8 @@ def auth_headers(transactional_db, monkeypatch, alice, staff):
 
     monkeypatch.setattr(run_job, "delay_on_commit", lambda *a: None)
     monkeypatch.setattr(selectors, "job_audio_chunks", lambda *, job, **kw: iter([b""]))
+    # No worker runs here: /v1/tts/with-timestamps answers 202 with the job after a second.
+    settings.API_TIMESTAMPS_WAIT_SECONDS = 1
     fund(alice, staff)
     return {"Authorization": f"Bearer {api_key_create(user=alice, name='fuzz')[1]}"}
 

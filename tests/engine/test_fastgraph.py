@@ -143,8 +143,10 @@ def test_an_unreadable_graph_falls_back_to_the_original_with_a_warning(tmp_path,
 def test_the_rewritten_kokoro_speaks_exactly_as_the_original(engine):
     src = config.model_path()
     if not fastgraph.cpu_has_vnni():
-        # Without VNNI the rewrite could saturate, so the engine must not pick it by itself.
-        assert fastgraph.graph_to_load(src, derived_dir=config.derived_dir(), mode="auto") == src
+        # Without VNNI the rewrite could saturate, so the engine must not pick it by itself:
+        # it loads the graph with only the durations output added.
+        loaded = fastgraph.graph_to_load(src, derived_dir=config.derived_dir(), mode="auto")
+        assert fastgraph.DURATIONS_VERSION in loaded.name
         return
     rewritten = fastgraph.graph_to_load(src, derived_dir=config.derived_dir(), mode="auto")
     assert rewritten != src
@@ -155,3 +157,46 @@ def test_the_rewritten_kokoro_speaks_exactly_as_the_original(engine):
     b = KokoroModel(rewritten, threads=2).infer(tokens, style, 1.0)
     assert len(a) > 24_000
     np.testing.assert_array_equal(a, b)
+
+
+def _duration_chain_graph() -> onnx.ModelProto:
+    """The export's duration head: Clip(Round(x / speed)) cast to int64, then used."""
+    nodes = [
+        helper.make_node("Div", ["x", "speed"], ["q"]),
+        helper.make_node("Round", ["q"], ["r"]),
+        helper.make_node("Clip", ["r", "one"], ["c"]),
+        helper.make_node("Cast", ["c"], ["frames"], to=TensorProto.INT64),
+        helper.make_node("ReduceSum", ["frames"], ["y"], keepdims=0),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "durations",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, None]),
+            helper.make_tensor_value_info("speed", TensorProto.FLOAT, [1]),
+        ],
+        [helper.make_tensor_value_info("y", TensorProto.INT64, None)],
+        [numpy_helper.from_array(np.array(1.0, np.float32), "one")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
+    model.ir_version = 9
+    return model
+
+
+def test_the_durations_become_a_second_output_and_change_nothing_else():
+    x = np.array([[0.4, 2.6, 7.2, 3.5]], np.float32)
+    feed = {"x": x, "speed": np.array([0.5], np.float32)}
+    original = _duration_chain_graph()
+    before = ort.InferenceSession(original.SerializeToString()).run(None, feed)
+    model = _duration_chain_graph()
+    report = fastgraph.rewrite(model, unfold=False)
+    assert report.durations and report.changed and report.convs == 0
+    after = ort.InferenceSession(model.SerializeToString()).run(None, feed)
+    assert [o.name for o in model.graph.output] == ["y", "durations"]
+    np.testing.assert_array_equal(after[0], before[0])
+    assert after[1].tolist() == [[1, 5, 14, 7]]
+
+
+def test_a_graph_without_the_duration_chain_reports_none():
+    model = _conv_graph(3, 1)
+    assert not fastgraph.rewrite(model).durations

@@ -61,7 +61,7 @@ def test_the_concatenated_stream_decodes_with_soundfile(fmt):
     assert 0.2 < np.abs(audio).max() < 0.6
 
 
-@pytest.mark.parametrize("fmt", ["wav", "mp3", "opus", "flac"])
+@pytest.mark.parametrize("fmt", ["wav", "mp3", "opus", "flac", "aac"])
 def test_it_yields_bytes_before_the_input_ends(fmt):
     def slow_chunks():
         yield from _tone_chunks()
@@ -169,4 +169,16 @@ def test_it_rejects_an_unknown_format():
 
 
 def test_the_format_list_is_what_the_api_offers():
-    assert FORMATS == ("wav", "pcm", "mp3", "opus", "flac")
+    assert FORMATS == ("wav", "pcm", "mp3", "opus", "flac", "aac")
+
+
+def test_streamed_aac_is_adts_that_ffmpeg_decodes_to_the_tone():
+    parts = list(encode_stream(_tone_chunks(), "aac"))
+    data = b"".join(parts)
+    # ADTS: every frame starts with the 12-bit sync word, so any prefix of the stream plays.
+    assert data[0] == 0xFF and data[1] >> 4 == 0xF
+    with av.open(io.BytesIO(data)) as container:
+        audio = np.concatenate([f.to_ndarray().reshape(-1) for f in container.decode(audio=0)])
+    assert len(audio) / SAMPLE_RATE == pytest.approx(2.0, abs=0.1)
+    spectrum = np.abs(np.fft.rfft(audio[4096:28096]))
+    assert np.argmax(spectrum) * SAMPLE_RATE / 24000 == pytest.approx(440, abs=2)

@@ -1,0 +1,223 @@
+"""Word and character timestamps from the durations Kokoro predicts for every phoneme.
+
+The model gives each token an integer number of frames (600 samples, 25 ms at 24 kHz) before
+it decodes (see fastgraph), so where each phoneme lies in a chunk's raw audio is known
+exactly. A chunk's audio is then trimmed and preceded by a pause, and those shifts are
+applied here. Words are runs of phonemes between spaces; they are matched to the words of
+the spoken (normalised) text one to one when a sentence has as many of each, else by a
+monotonic alignment of similar lengths (g2p joins "on the" into one phoneme word).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .audio import SAMPLE_RATE
+
+FRAME_SAMPLES = 600
+# The decoder's sound comes about three frames ahead of its alignment: the model's reference
+# pipeline starts its timestamps that much earlier (taken from the opening padding), as here.
+LEAD_SAMPLES = 3 * FRAME_SAMPLES
+
+
+@dataclass(frozen=True)
+class WordTime:
+    """A spoken word and where it lies in the audio stream, in seconds."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int  # samples from the start of the stream
+    end: int
+
+
+def phoneme_word_spans(
+    symbols: str, durations: np.ndarray, *, offset: int, trim_start: int, length: int
+) -> list[_Span]:
+    """Where each phoneme word of a chunk lies in the stream.
+
+    ``symbols`` are the chunk's phonemes as the model got them (one token each),
+    ``durations`` its frames per token with the two padding ids; the chunk's audio was cut at
+    ``trim_start`` and, ``length`` samples long, starts at ``offset`` in the stream.
+    """
+    frames = np.asarray(durations, dtype=np.int64).reshape(-1)
+    # The lead is taken out of the opening padding, never out of the first word.
+    lead = min(LEAD_SAMPLES, int(frames[0]) * FRAME_SAMPLES) if frames.size else 0
+    edges = np.concatenate([[0], np.cumsum(frames)]) * FRAME_SAMPLES - lead
+    spans, first, last = [], None, None
+    for i, symbol in enumerate([*symbols, " "]):
+        if symbol == " ":
+            if first is not None:
+                spans.append(_place(edges[first], edges[last + 1], offset, trim_start, length))
+            first = last = None
+        elif symbol.isalpha() and i + 1 < len(edges) - 1:
+            # token i sits at index i + 1 of the model's input, after the padding id
+            first = i + 1 if first is None else first
+            last = i + 1
+    return spans
+
+
+def _place(start: int, end: int, offset: int, trim_start: int, length: int) -> _Span:
+    def at(sample: int) -> int:
+        return offset + min(length, max(0, int(sample) - trim_start))
+
+    return _Span(at(start), at(end))
+
+
+Group = tuple[list[str], int]  # text words, and the phoneme words they were spoken as
+
+# A group joins at most this many words on either side: g2p joins "on the" into one phoneme
+# word, a normaliser reads one token as several words.
+_MAX_JOIN = 3
+_UNEVEN = 0.35  # the cost of a group that is not one word to one
+
+
+def spoken_groups(text: str, phonemes: str) -> list[Group]:
+    """A sentence's words matched to its phoneme words, in order, as groups.
+
+    Matching is a monotonic alignment that prefers one to one and groups of similar length;
+    when none fits (a language written without spaces) the words share the phoneme words in
+    proportion to their order.
+    """
+    words = text.split()
+    spoken = [sum(c.isalpha() for c in w) for w in phonemes.split()]
+    spoken = [n for n in spoken if n]
+    if not words:
+        return []
+    if len(words) == len(spoken):
+        return [([w], 1) for w in words]
+    groups = _aligned(words, spoken)
+    return groups if groups is not None else _proportional(words, len(spoken))
+
+
+def _aligned(words: list[str], spoken: list[int]) -> list[Group] | None:
+    n, m = len(words), len(spoken)
+    letters = [max(1, sum(c.isalnum() for c in w)) for w in words]
+    inf = float("inf")
+    cost = np.full((n + 1, m + 1), inf)
+    step: dict[tuple[int, int], tuple[int, int]] = {}
+    cost[0, 0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if cost[i, j] == inf:
+                continue
+            for di, dj in _STEPS:
+                a, b = i + di, j + dj
+                if a > n or b > m:
+                    continue
+                ratio = (sum(letters[i:a]) + 1) / (sum(spoken[j:b]) + 1)
+                c = cost[i, j] + abs(np.log(ratio)) + (_UNEVEN if (di, dj) != (1, 1) else 0)
+                if c < cost[a, b]:
+                    cost[a, b], step[(a, b)] = c, (di, dj)
+    if cost[n, m] == inf:
+        return None
+    groups: list[Group] = []
+    i, j = n, m
+    while i or j:
+        di, dj = step[(i, j)]
+        groups.append((words[i - di : i], dj))
+        i, j = i - di, j - dj
+    return groups[::-1]
+
+
+_STEPS = (
+    [(1, 1)] + [(k, 1) for k in range(2, _MAX_JOIN + 1)] + [(1, k) for k in range(2, _MAX_JOIN + 1)]
+)
+
+
+def _proportional(words: list[str], count: int) -> list[Group]:
+    if not count:
+        return [(words, 0)]
+    owners = np.floor(np.arange(count) * len(words) / count).astype(int)
+    covered = np.bincount(owners, minlength=len(words))
+    groups: list[Group] = []
+    for word, n in zip(words, covered, strict=True):
+        if n == 0 and groups:
+            groups[-1][0].append(word)
+        else:
+            groups.append(([word], int(n)))
+    return groups
+
+
+class WordClock:
+    """Turns the phoneme word spans of consecutive chunks into the text's words, in order."""
+
+    def __init__(self, groups: Iterable[Group]) -> None:
+        self._pending: deque[Group] = deque(groups)
+        self._open: list[_Span] = []
+        self._last_end = 0
+
+    def feed(self, spans: list[_Span]) -> list[WordTime]:
+        done: list[WordTime] = []
+        for span in spans:
+            done += self._flush_empty()
+            if not self._pending:
+                break
+            self._open.append(span)
+            words, needed = self._pending[0]
+            if len(self._open) >= needed:
+                self._pending.popleft()
+                done += self._words(words, self._open[0].start, self._open[-1].end)
+                self._open = []
+        return done + self._flush_empty()
+
+    def finish(self) -> list[WordTime]:
+        """Words the audio never reached (nothing left to speak) end where the audio ended."""
+        done = []
+        while self._pending:
+            words, _ = self._pending.popleft()
+            start = self._open[0].start if self._open else self._last_end
+            done += self._words(words, start, self._open[-1].end if self._open else start)
+            self._open = []
+        return done
+
+    def _flush_empty(self) -> list[WordTime]:
+        done = []
+        while self._pending and self._pending[0][1] == 0 and not self._open:
+            words, _ = self._pending.popleft()
+            done += self._words(words, self._last_end, self._last_end)
+        return done
+
+    def _words(self, words: list[str], start: int, end: int) -> list[WordTime]:
+        """Words spoken as one stretch of audio share it in proportion to their length."""
+        self._last_end = max(self._last_end, end)
+        weights = np.cumsum([0] + [len(w) for w in words]) / max(1, sum(len(w) for w in words))
+        edges = start + weights * (end - start)
+        return [
+            WordTime(w, _seconds(edges[k]), _seconds(edges[k + 1])) for k, w in enumerate(words)
+        ]
+
+
+def _seconds(sample: float) -> float:
+    return round(float(sample) / SAMPLE_RATE, 3)
+
+
+def character_alignment(words: list[WordTime]) -> dict[str, list]:
+    """ElevenLabs' alignment: the words joined by spaces, every character with a start and
+    end. A word's characters share its time evenly; a space lasts from one word to the next."""
+    characters: list[str] = []
+    starts: list[float] = []
+    ends: list[float] = []
+    for i, word in enumerate(words):
+        if i:
+            characters.append(" ")
+            starts.append(words[i - 1].end)
+            ends.append(max(word.start, words[i - 1].end))
+        step = (word.end - word.start) / max(len(word.text), 1)
+        for j, character in enumerate(word.text):
+            characters.append(character)
+            starts.append(round(word.start + j * step, 3))
+            ends.append(round(word.start + (j + 1) * step, 3))
+    return {
+        "characters": characters,
+        "character_start_times_seconds": starts,
+        "character_end_times_seconds": ends,
+    }

@@ -1,0 +1,100 @@
+"""Word timestamps from Kokoro's own durations: exact placement, same audio, sensible words."""
+
+import numpy as np
+import pytest
+
+from synthesis.engine import config, fastgraph
+from synthesis.engine.engine import model_inputs
+from synthesis.engine.model import KokoroModel
+from synthesis.engine.timestamps import (
+    FRAME_SAMPLES,
+    LEAD_SAMPLES,
+    WordClock,
+    WordTime,
+    _Span,
+    character_alignment,
+    phoneme_word_spans,
+    spoken_groups,
+)
+
+TEXT = (
+    "Hello world, this is a test of word timestamps. "
+    "On Tuesday, Doctor Okafor paid for fourteen crates of apples!\n\n"
+    "A new paragraph starts here; it is short."
+)
+
+
+def test_the_durations_add_up_to_the_audio(engine):
+    model = KokoroModel(fastgraph.configured_graph(config.model_path()), threads=2)
+    assert model.has_durations
+    tokens, style = model_inputs(engine.phonemize(TEXT)[0], engine.resolve_voice("af_heart"))
+    audio, durations = model.infer_timed(tokens, style, 1.0)
+    assert durations.dtype == np.int64 and len(durations) == len(tokens) + 2
+    assert durations.min() >= 1
+    assert len(audio) == durations.sum() * FRAME_SAMPLES
+
+
+@pytest.mark.parametrize("voice", ["af_heart", "bm_george"])
+def test_timestamps_change_no_sample(engine, voice):
+    plain = np.concatenate(list(engine.stream(TEXT, voice=voice)))
+    timed = list(engine.stream_timed(TEXT, voice=voice))
+    np.testing.assert_array_equal(np.concatenate([audio for audio, _ in timed]), plain)
+
+
+def test_every_word_is_timed_in_order_within_the_audio(engine):
+    timed = list(engine.stream_timed(TEXT))
+    words = [w for _, ws in timed for w in ws]
+    total = sum(len(a) for a, _ in timed) / 24000
+    assert [w.text for w in words] == TEXT.split()
+    starts = [w.start for w in words]
+    assert starts == sorted(starts)
+    assert all(0 <= w.start < w.end <= total + 1e-3 for w in words)
+    # The pause after a sentence (0.3 s) sits between "apples!" and "A"; inside a sentence
+    # words follow each other closely.
+    apples, a = words[TEXT.split().index("apples!")], words[TEXT.split().index("apples!") + 1]
+    assert a.start - apples.end >= 0.25
+    assert words[1].start - words[0].end < 0.2
+
+
+def test_speed_scales_the_times(engine):
+    slow = [w for _, ws in engine.stream_timed("Read this slowly, please.", speed=0.5) for w in ws]
+    fast = [w for _, ws in engine.stream_timed("Read this slowly, please.", speed=1.0) for w in ws]
+    assert slow[-1].end > 1.6 * fast[-1].end
+
+
+def test_a_word_s_span_is_its_phonemes_frames_shifted_by_trim_and_offset():
+    symbols = "ab cd."
+    durations = np.array([4, 1, 2, 1, 3, 1, 1, 5])  # pad, a, b, space, c, d, ".", pad
+    spans = phoneme_word_spans(symbols, durations, offset=1000, trim_start=600, length=99999)
+    f, lead = FRAME_SAMPLES, LEAD_SAMPLES
+    assert spans == [
+        _Span(1000 + 4 * f - lead - 600, 1000 + 7 * f - lead - 600),
+        _Span(1000 + 8 * f - lead - 600, 1000 + 12 * f - lead - 600),
+    ]
+    # The lead comes out of the opening padding only, never out of the first word.
+    short = phoneme_word_spans("a", np.array([1, 2, 1]), offset=50, trim_start=0, length=9000)
+    assert short == [_Span(50, 50 + 2 * f)]
+
+
+def test_words_are_matched_one_to_one_or_by_length():
+    assert spoken_groups("Hello world.", "həlˈO wˈɜɹld.") == [(["Hello"], 1), (["world."], 1)]
+    # g2p spoke "On the" as one phoneme word.
+    groups = spoken_groups("On the third of May,", "ɔnðə θˈɜɹd ʌv mˈA,")
+    assert groups == [(["On", "the"], 1), (["third"], 1), (["of"], 1), (["May,"], 1)]
+    # A language written without spaces: one text word over several phoneme words.
+    assert spoken_groups("今日は", "kʲoː wa") == [(["今日は"], 2)]
+
+
+def test_the_clock_carries_a_word_across_chunks_and_splits_joined_words():
+    clock = WordClock([(["On", "the"], 1), (["history"], 2)])
+    first = clock.feed([_Span(0, 2400), _Span(4800, 7200)])
+    assert first == [WordTime("On", 0.0, 0.04), WordTime("the", 0.04, 0.1)]
+    assert clock.feed([_Span(12000, 24000)]) == [WordTime("history", 0.2, 1.0)]
+    assert clock.finish() == []
+
+
+def test_character_alignment_is_elevenlabs_shaped():
+    alignment = character_alignment([WordTime("Hi", 0.0, 0.2), WordTime("you", 0.3, 0.6)])
+    assert alignment["characters"] == ["H", "i", " ", "y", "o", "u"]
+    assert alignment["character_start_times_seconds"] == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+    assert alignment["character_end_times_seconds"] == [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
