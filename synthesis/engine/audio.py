@@ -13,17 +13,23 @@ _KNEE = 0.9  # above this, boosted samples are compressed towards 1.0
 
 def trim_silence(audio: np.ndarray) -> np.ndarray:
     """Cut leading and trailing silence, judged by frame energy relative to the peak."""
+    start, end = speech_bounds(audio)
+    return audio[start:end]
+
+
+def speech_bounds(audio: np.ndarray) -> tuple[int, int]:
+    """Where ``trim_silence`` would cut ``audio``."""
     if audio.size < _FRAME:
-        return audio
+        return 0, audio.size
     frames = audio[: audio.size // _FRAME * _FRAME].reshape(-1, _FRAME)
     rms = np.sqrt(np.mean(frames * frames, axis=1) + 1e-12)
     threshold = rms.max() * 10 ** (_SILENCE_DB / 20)
     voiced = np.flatnonzero(rms > threshold)
     if voiced.size == 0:
-        return audio[:0]
+        return 0, 0
     start = max(0, voiced[0] * _FRAME - _KEEP_BEFORE)
     end = min(audio.size, (voiced[-1] + 1) * _FRAME + _KEEP_AFTER)
-    return audio[start:end]
+    return start, end
 
 
 def fade_edges(audio: np.ndarray) -> np.ndarray:
@@ -46,17 +52,23 @@ def with_pause(audio: np.ndarray, seconds: float) -> np.ndarray:
 
 
 def with_gain(audio: np.ndarray, db: float) -> np.ndarray:
-    """Scale by ``db`` decibels, bending the few peaks a boost pushes past the knee softly
-    under full scale. Kokoro's peaks are isolated spikes: capping the gain at the highest
-    one would often leave no boost at all, and clipping them would crackle."""
+    """Scale by ``db`` decibels, peaks kept under full scale (see ``soft_limit``)."""
     if db == 0 or audio.size == 0:
         return audio
-    out = audio * np.float32(10 ** (db / 20))
+    return soft_limit(audio * np.float32(10 ** (db / 20)))
+
+
+def soft_limit(audio: np.ndarray) -> np.ndarray:
+    """Bend the few peaks a boost pushes past the knee softly under full scale.
+
+    Kokoro's peaks are isolated spikes: capping the gain at the highest one would often
+    leave no boost at all, and clipping them would crackle."""
+    out = audio.astype(np.float32, copy=True)
     over = np.abs(out) > _KNEE
     if over.any():
         excess = (np.abs(out[over]) - _KNEE) / (1.0 - _KNEE)
         out[over] = np.sign(out[over]) * (_KNEE + (1.0 - _KNEE) * np.tanh(excess))
-    return out.astype(np.float32, copy=False)
+    return out
 
 
 def finish_chunk(audio: np.ndarray, *, pause_after: float) -> np.ndarray:

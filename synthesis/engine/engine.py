@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import config, fastgraph
-from .audio import SAMPLE_RATE, finish_chunk, with_gain
+from . import config, prosodygraph
+from .audio import SAMPLE_RATE, finish_chunk, speech_bounds
 from .chunking import (
     ChunkPolicy,
     Piece,
@@ -20,11 +20,12 @@ from .chunking import (
     pack,
     split_sentences,
 )
-from .errors import EmptyText, InvalidSpeed, TextTooLong
+from .errors import EmptyText, InvalidSpeed, TextTooLong, UnsupportedProsody
 from .g2p import G2P, keep_known, marks_stress, phonemizer_for, restress, vocab
 from .languages import Language, language_for
 from .model import KokoroModel
 from .normalize import normalize
+from .prosody import NEUTRAL, Prosody, SymbolTrack, token_controls, with_envelope
 from .text import Segment, segments_for, written_text
 from .voices import VoiceBank, VoiceInfo, voice_info
 
@@ -43,7 +44,7 @@ class Chunk:
     style: np.ndarray  # [510,1,256]
     speed: float
     pause_after: float
-    gain_db: float = 0.0
+    prosody: tuple[Prosody, ...] | None = None  # per symbol of ``phonemes``; None: neutral
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,6 @@ class _Run:
     lang: Language
     g2p: G2P
     speed: float
-    gain_db: float
 
 
 class Engine:
@@ -109,6 +109,11 @@ class Engine:
         ``chunking`` defaults to a short first chunk ramping up to the configured size.
         """
         runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml)
+        if any(run.segment.prosody != NEUTRAL for run in runs) and not self.has_controls():
+            raise UnsupportedProsody(
+                "this model file has no pitch, duration or loudness control: use the "
+                "Kokoro v1.0 export the installer provides"
+            )
         return self._render(self._chunks(runs, chunking or streaming_policy()))
 
     def synthesize(
@@ -173,16 +178,23 @@ class Engine:
             lang=language,
             g2p=phonemizer_for(language),
             speed=min(MAX_SPEED, max(MIN_SPEED, speed * segment.rate)),
-            gain_db=segment.gain_db,
         )
+
+    def has_controls(self) -> bool:
+        """Whether the model takes pitch, duration and loudness per token (loads it)."""
+        return self._session()[0].has_controls
 
     def _chunks(self, runs: list[_Run], policy: ChunkPolicy) -> Iterator[Chunk]:
         sizes = policy.sizes()
         for group in _groups(runs):
-            pieces = itertools.chain.from_iterable(_pieces(run) for run in group)
+            track = SymbolTrack()
+            pieces = itertools.chain.from_iterable(
+                track.follow(_pieces(run), run.segment.prosody) for run in group
+            )
             for piece in pack(pieces, sizes, phrase_cuts=policy.phrase_cuts):
                 run = group[0]
-                yield Chunk(piece.phonemes, run.style, run.speed, piece.pause_after, run.gain_db)
+                prosody = track.take(piece.phonemes)
+                yield Chunk(piece.phonemes, run.style, run.speed, piece.pause_after, prosody)
 
     def _render(self, chunks: Iterator[Chunk]) -> Iterator[np.ndarray]:
         model, pool = self._session()
@@ -194,7 +206,7 @@ class Engine:
                 continue
             # The pause goes before the next chunk: the last chunk must not end in silence,
             # and a generator cannot know which chunk is last without delaying it.
-            out = with_gain(finish_chunk(audio, pause_after=0.0), chunk.gain_db)
+            out = finish_chunk(audio, pause_after=0.0)
             if pause_before:
                 out = np.concatenate([np.zeros(int(pause_before * SAMPLE_RATE), np.float32), out])
             pause_before = chunk.pause_after
@@ -211,7 +223,7 @@ class Engine:
                 threads = self._threads or config.engine_threads()
                 workers = min(threads, config.parallel_chunks())
                 model = KokoroModel(
-                    fastgraph.configured_graph(self._model_path or config.model_path()),
+                    prosodygraph.configured_graph(self._model_path or config.model_path()),
                     threads=max(1, threads // workers),
                     spin=config.spin(),
                 )
@@ -231,7 +243,16 @@ def _infer(model: KokoroModel, chunk: Chunk) -> np.ndarray | None:
     if not _speakable(chunk.phonemes):
         return None
     tokens, style = model_inputs(chunk.phonemes, chunk.style)
-    return model.infer(tokens, style, chunk.speed)
+    if chunk.prosody is None:
+        return model.infer(tokens, style, chunk.speed)
+    controls = token_controls(chunk.phonemes, chunk.prosody, set(vocab()))
+    audio, gains = model.infer_controlled(tokens, style, chunk.speed, controls)
+    if gains is None:
+        return audio
+    # Trimmed where the unchanged audio would be, so a silent or soft stretch at an edge
+    # keeps its time instead of being cut as silence.
+    start, end = speech_bounds(audio)
+    return with_envelope(audio, gains)[start:end]
 
 
 def model_inputs(phonemes: str, styles: np.ndarray) -> tuple[list[int], np.ndarray]:
@@ -287,7 +308,7 @@ def _groups(runs: list[_Run]) -> Iterator[list[_Run]]:
 
 
 def _alike(a: _Run, b: _Run) -> bool:
-    return a.style is b.style and a.lang == b.lang and a.speed == b.speed and a.gain_db == b.gain_db
+    return a.style is b.style and a.lang == b.lang and a.speed == b.speed
 
 
 def _pieces(run: _Run) -> Iterator[Piece]:

@@ -123,10 +123,11 @@ def _nothing_marker(dest: Path) -> Path:
     return dest.with_name(dest.name + ".nothing-to-rewrite")
 
 
-def _build_in_child(src: Path, dest: Path) -> None:
+def _build_in_child(src: Path, dest: Path, *, module: str = __name__) -> None:
+    """Run ``python -m module SRC DEST``, so this process never holds the parsed protobuf."""
     try:
-        done = subprocess.run(  # noqa: S603 - our own module, fixed arguments
-            [sys.executable, "-m", __name__, str(src), str(dest)],
+        done = subprocess.run(  # noqa: S603 - our own modules, fixed arguments
+            [sys.executable, "-m", module, str(src), str(dest)],
             capture_output=True,
             text=True,
             timeout=BUILD_TIMEOUT_S,

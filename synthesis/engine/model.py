@@ -5,6 +5,10 @@ from pathlib import Path
 import numpy as np
 
 from .errors import AssetError
+from .prosodygraph import INPUTS as CONTROL_INPUTS
+from .prosodygraph import NEUTRAL as NEUTRAL_CONTROLS
+from .prosodygraph import OUTPUT as GAIN_OUTPUT
+from .prosodygraph import has_controls
 
 _DTYPES = {
     "tensor(float)": np.float32,
@@ -50,16 +54,42 @@ class KokoroModel:
         self._tokens_dtype = inputs[self._tokens_name]
         self._style_dtype = inputs["style"]
         self._speed_dtype = inputs["speed"]
+        self.has_controls = has_controls(list(inputs))
+        self._outputs = [self.session.get_outputs()[0].name]
+        if self.has_controls:
+            self._outputs.append(GAIN_OUTPUT)
 
     def infer(self, tokens: list[int], style: np.ndarray, speed: float) -> np.ndarray:
         """Audio (float32, 24 kHz) for ``tokens`` (without the padding ids)."""
+        return self.infer_controlled(tokens, style, speed)[0]
+
+    def infer_controlled(
+        self,
+        tokens: list[int],
+        style: np.ndarray,
+        speed: float,
+        controls: dict[str, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Audio for ``tokens`` and the gain per frame (dB) to apply to it.
+
+        ``controls``: one array per ``prosodygraph.INPUTS``, one value per token with the
+        padding ids; neutral when None. The gain is None for a graph without controls,
+        which must then be given none.
+        """
         feed = {
             self._tokens_name: np.array([[0, *tokens, 0]], dtype=self._tokens_dtype),
             "style": style.reshape(1, -1).astype(self._style_dtype, copy=False),
             "speed": np.array([speed], dtype=self._speed_dtype),
         }
-        audio = self.session.run(None, feed)[0]
-        return np.asarray(audio, dtype=np.float32).reshape(-1)
+        if self.has_controls:
+            for name in CONTROL_INPUTS:
+                neutral = np.full(len(tokens) + 2, NEUTRAL_CONTROLS[name], np.float32)
+                feed[name] = neutral if controls is None else controls[name]
+        elif controls is not None:
+            raise ValueError("this graph has no pitch, duration or loudness controls")
+        outputs = self.session.run(self._outputs, feed)
+        audio = np.asarray(outputs[0], dtype=np.float32).reshape(-1)
+        return audio, (np.asarray(outputs[1]).reshape(-1) if self.has_controls else None)
 
     def warm_up(self, style: np.ndarray) -> None:
         """First runs allocate arenas and pick kernels; pay for that before a user waits."""
