@@ -13,6 +13,4 @@ urlpatterns = [
     path("jobs/<str:public_id>/cancel/", views.job_cancel, name="job_cancel"),
     path("jobs/<str:public_id>/delete/", views.job_delete, name="job_delete"),
     path("ssml/", views.ssml_guide, name="ssml_guide"),
-    path("ssml/<slug:slug>/play/", views.ssml_example_play, name="ssml_example_play"),
-    path("ssml/<slug:slug>/audio/", views.ssml_example_audio, name="ssml_example_audio"),
 ]
