@@ -155,27 +155,29 @@ def paired_shift(
 ) -> float:
     """Median pitch change (semitones) of a stretch against the same stretch unchanged.
 
-    When only the pitch was moved the frames line up, so each is compared with itself: the
-    few creaky or octave-jumped frames a tracker finds differently in the two renders then
-    cannot drag the medians apart. Otherwise, the medians are compared.
+    When only the pitch was moved the frames line up (to within the edge trimming, two
+    frames), so each is compared with itself: the few creaky or octave-jumped frames a
+    tracker finds differently in the two renders then cannot drag the medians apart.
+    Otherwise, the medians are compared.
     """
-    f0, _ = pitch_track(audio)
-    base_f0, _ = pitch_track(base)
-    if f0.size != base_f0.size or not np.array_equal(mask, base_mask):
-        return semitones(_median(f0, mask), _median(base_f0, base_mask))
-    inside = _frames(mask, f0.size) & (f0 > 0) & (base_f0 > 0)
-    steps = 12 * np.log2(f0[inside] / base_f0[inside])
+    f0 = _inside(pitch_track(audio)[0], mask)
+    base_f0 = _inside(pitch_track(base)[0], base_mask)
+    if abs(f0.size - base_f0.size) > 2:  # durations changed: the frames do not line up
+        return semitones(float(np.median(f0[f0 > 0])), float(np.median(base_f0[base_f0 > 0])))
+    n = min(f0.size, base_f0.size)
+    f0, base_f0 = f0[:n], base_f0[:n]
+    voiced = (f0 > 0) & (base_f0 > 0)
+    steps = 12 * np.log2(f0[voiced] / base_f0[voiced])
     return float(np.median(steps[np.abs(steps) < 12]))
+
+
+def _inside(f0: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    return f0[_frames(mask, f0.size)]
 
 
 def _frames(mask: np.ndarray, count: int) -> np.ndarray:
     inside = mask[::_HOP][:count]
     return np.pad(inside, (0, count - inside.size))
-
-
-def _median(f0: np.ndarray, mask: np.ndarray) -> float:
-    voiced = f0[_frames(mask, f0.size) & (f0 > 0)]
-    return float(np.median(voiced)) if voiced.size else 0.0
 
 
 def semitones(a: float, b: float) -> float:
