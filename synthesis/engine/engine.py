@@ -32,6 +32,10 @@ from .voices import VoiceBank, VoiceInfo, voice_info
 MIN_SPEED = 0.5
 MAX_SPEED = 2.0
 DEFAULT_VOICE = "af_heart"
+_NO_CONTROLS = (
+    "this model file has no pitch, duration or loudness control: use the Kokoro v1.0 "
+    "export the installer provides"
+)
 
 Voice = str | np.ndarray
 
@@ -109,11 +113,11 @@ class Engine:
         ``chunking`` defaults to a short first chunk ramping up to the configured size.
         """
         runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml)
-        if any(run.segment.prosody != NEUTRAL for run in runs) and not self.has_controls():
-            raise UnsupportedProsody(
-                "this model file has no pitch, duration or loudness control: use the "
-                "Kokoro v1.0 export the installer provides"
-            )
+        # Known without loading the model only once it is loaded (never in the web process);
+        # otherwise the first chunk that needs the controls raises.
+        uncontrolled = self._model is not None and not self._model.has_controls
+        if uncontrolled and any(run.segment.prosody != NEUTRAL for run in runs):
+            raise UnsupportedProsody(_NO_CONTROLS)
         return self._render(self._chunks(runs, chunking or streaming_policy()))
 
     def synthesize(
@@ -180,10 +184,6 @@ class Engine:
             speed=min(MAX_SPEED, max(MIN_SPEED, speed * segment.rate)),
         )
 
-    def has_controls(self) -> bool:
-        """Whether the model takes pitch, duration and loudness per token (loads it)."""
-        return self._session()[0].has_controls
-
     def _chunks(self, runs: list[_Run], policy: ChunkPolicy) -> Iterator[Chunk]:
         sizes = policy.sizes()
         for group in _groups(runs):
@@ -245,6 +245,8 @@ def _infer(model: KokoroModel, chunk: Chunk) -> np.ndarray | None:
     tokens, style = model_inputs(chunk.phonemes, chunk.style)
     if chunk.prosody is None:
         return model.infer(tokens, style, chunk.speed)
+    if not model.has_controls:
+        raise UnsupportedProsody(_NO_CONTROLS)
     controls = token_controls(chunk.phonemes, chunk.prosody, set(vocab()))
     audio, gains = model.infer_controlled(tokens, style, chunk.speed, controls)
     if gains is None:
