@@ -286,6 +286,29 @@ def bench_emphasis(engine: Engine, voice: Voice) -> None:
         )
 
 
+def bench_overhead(engine: Engine, *, rounds: int = 4) -> None:
+    """Process CPU time of the graph with controls (neutral) against the original graph,
+    alternating the two on the same tokens (same threads, same rewrite setting)."""
+    from . import config, fastgraph
+    from .model import KokoroModel
+
+    controlled, _ = engine._session()
+    original = KokoroModel(fastgraph.configured_graph(config.model_path()), threads=1)
+    (phonemes,) = engine.phonemize(SENTENCE.replace("{", "").replace("}", ""))
+    tokens, style = model_inputs(phonemes, engine.resolve_voice("af_heart"))
+    spent = {"original": 0.0, "controlled": 0.0}
+    for _ in range(rounds):
+        for name, model in (("original", original), ("controlled", controlled)):
+            started = time.process_time()
+            model.infer(tokens, style, 1.0)
+            spent[name] += time.process_time() - started
+    ratio = spent["controlled"] / spent["original"]
+    print(
+        f"graph with controls: {spent['controlled'] / rounds:.3f} s CPU per sentence, "
+        f"original {spent['original'] / rounds:.3f} s (ratio {ratio:.3f}, {rounds} rounds)"
+    )
+
+
 def clone_style(recording: str) -> np.ndarray:
     from voices.cloning.clone import clone
 
@@ -298,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recording", help="a recording to clone (instant tier) for the clone")
     parser.add_argument("--no-wer", action="store_true", help="skip Whisper")
     args = parser.parse_args(argv)
-    engine = Engine()
+    engine = Engine(threads=1)
+    bench_overhead(engine)
     asr = None
     if not args.no_wer:
         from .bench import load_asr

@@ -316,3 +316,16 @@ def test_neutral_controls_leave_the_audio_as_it_was(engine):
     assert a.size == b.size
     assert np.sqrt(np.mean((a - b) ** 2)) < 0.01 * np.sqrt(np.mean(a**2))
     assert SAMPLE_RATE == 24_000
+
+
+@pytest.mark.model
+def test_a_model_file_without_controls_speaks_but_refuses_prosody(monkeypatch):
+    from synthesis.engine import config, prosodygraph
+    from synthesis.engine.engine import Engine
+    from synthesis.engine.errors import UnsupportedProsody
+
+    monkeypatch.setattr(prosodygraph, "configured_graph", lambda src: src)
+    engine = Engine(model_path=config.model_path(), threads=1)
+    assert engine.synthesize("Hello there.").size > 0
+    with pytest.raises(UnsupportedProsody, match="no pitch"):
+        engine.synthesize('<speak><prosody pitch="+2st">Hello</prosody></speak>', ssml=True)
