@@ -294,7 +294,9 @@ def bench_overhead(engine: Engine, *, rounds: int = 4) -> None:
 
     controlled, _ = engine._session()
     original = KokoroModel(fastgraph.configured_graph(config.model_path()), threads=1)
-    (phonemes,) = engine.phonemize(SENTENCE.replace("{", "").replace("}", ""))
+    (phonemes,) = engine.phonemize(
+        SENTENCE.replace("{", "").replace("}", ""), chunking=WHOLE_SENTENCES
+    )
     tokens, style = model_inputs(phonemes, engine.resolve_voice("af_heart"))
     spent = {"original": 0.0, "controlled": 0.0}
     for _ in range(rounds):

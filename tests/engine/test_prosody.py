@@ -10,6 +10,7 @@ import pytest
 
 from synthesis.engine import SAMPLE_RATE
 from synthesis.engine.bench_ssml import (
+    WHOLE_SENTENCES,
     median_f0,
     paired_shift,
     render_marked,
@@ -266,7 +267,9 @@ def test_volume_of_a_stretch_is_met_within_a_decibel_without_clipping(
 @pytest.mark.model
 def test_a_silent_stretch_keeps_its_time(engine, plain):
     got = _stretch(engine, '<prosody volume="silent">', "</prosody>")
-    assert got.rms_db < -90
+    # nothing left but the 10 ms ramps at its edges: far below speech, under the loudness gate
+    assert got.rms_db < plain["af_heart"].rms_db - 45
+    assert got.lufs <= -70
     assert got.seconds == pytest.approx(plain["af_heart"].seconds, rel=0.02)
     whole = engine.synthesize(
         f'<speak><prosody volume="silent">{TEXT}</prosody></speak>', ssml=True
@@ -309,7 +312,7 @@ def test_neutral_controls_leave_the_audio_as_it_was(engine):
 
     controlled, _ = engine._session()
     original = KokoroModel(config.model_path(), threads=1)
-    (phonemes,) = engine.phonemize(TEXT)
+    (phonemes,) = engine.phonemize(TEXT, chunking=WHOLE_SENTENCES)
     tokens, style = model_inputs(phonemes, engine.resolve_voice("af_heart"))
     a = original.infer(tokens, style, 1.0)
     b = controlled.infer(tokens, style, 1.0)
