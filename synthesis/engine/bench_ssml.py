@@ -5,7 +5,8 @@ For a stock voice and a clone (made with the cloning library's instant tier from
 given with ``--recording``) it prints, for each tag, the measured effect on the stretch of
 text it covers against the same text without the tag: median pitch (semitones), pitch range,
 integrated loudness, energy and duration, plus speaker similarity (CAM++) to the unshifted
-voice and the word error rate (Whisper tiny.en, from the ``bench`` extra) for pitch moves.
+voice and the word error rate (Whisper tiny.en, from the ``bench`` extra) unshifted and
+6 semitones either way.
 
 ``render_marked`` is shared with the tests: it finds the frames of a stretch through the
 model's own alignment, by rendering once more with a marker on the stretch's tokens.
@@ -200,7 +201,7 @@ def _plain(engine: Engine, voice: Voice) -> StretchStats:
     return measure(engine, "<prosody>", "</prosody>", voice)
 
 
-def bench_pitch(engine: Engine, voice: Voice, asr) -> None:  # noqa: ANN001 - Whisper model
+def bench_pitch(engine: Engine, voice: Voice, asr, wer_sentences: int) -> None:  # noqa: ANN001
     from voices.cloning.audio import resample
     from voices.cloning.encoders import embed16, similarity
 
@@ -211,7 +212,7 @@ def bench_pitch(engine: Engine, voice: Voice, asr) -> None:  # noqa: ANN001 - Wh
     text = SENTENCE.replace("{", "").replace("}", "")
     base_audio = engine.synthesize(whole.format(text), voice=voice, ssml=True)
     base_emb = embed16(resample(base_audio, SAMPLE_RATE, 16_000))
-    base_wer = _wer(engine, asr, voice, "") if asr else None
+    base_wer = _wer(engine, asr, voice, "", wer_sentences) if asr else None
     print(f"  unshifted: median F0 {plain.f0_hz:.1f} Hz" + _wer_text(base_wer))
     for step in PITCH_STEPS:
         tag = f'<prosody pitch="{step:+d}st">'
@@ -221,7 +222,7 @@ def bench_pitch(engine: Engine, voice: Voice, asr) -> None:  # noqa: ANN001 - Wh
         shifted = engine.synthesize(whole.format(f"{tag}{text}</prosody>"), voice=voice, ssml=True)
         whole_shift = semitones(median_f0(shifted), median_f0(base_audio))
         sim = similarity(base_emb, embed16(resample(shifted, SAMPLE_RATE, 16_000)))
-        wer = _wer(engine, asr, voice, tag) if asr else None
+        wer = _wer(engine, asr, voice, tag, wer_sentences) if asr and abs(step) == 6 else None
         print(
             f"  pitch {step:+d}st: stretch {paired:+.2f} st frame by frame ({medians:+.2f} "
             f"between medians); whole sentence {whole_shift:+.2f} st, CAM++ to unshifted "
@@ -236,7 +237,7 @@ def bench_pitch(engine: Engine, voice: Voice, asr) -> None:  # noqa: ANN001 - Wh
         print(f"  pitch {hz}Hz, whole sentence: {got:.1f} Hz ({semitones(got, hz):+.2f} st)")
 
 
-def _wer(engine: Engine, asr, voice: Voice, tag: str) -> float:  # noqa: ANN001
+def _wer(engine: Engine, asr, voice: Voice, tag: str, sentences: int) -> float:  # noqa: ANN001
     from .bench import WER_SENTENCES, measure_wer
     from .normalize import normalize_english
 
@@ -245,7 +246,7 @@ def _wer(engine: Engine, asr, voice: Voice, tag: str) -> float:  # noqa: ANN001
         document = f"<speak>{tag}{body}{'</prosody>' if tag else ''}</speak>"
         return engine.synthesize(document, voice=voice, ssml=True)
 
-    return measure_wer(asr, speak, WER_SENTENCES, SAMPLE_RATE)["wer"]
+    return measure_wer(asr, speak, WER_SENTENCES[:sentences], SAMPLE_RATE)["wer"]
 
 
 def _escape(text: str) -> str:
@@ -322,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--voice", default="af_heart")
     parser.add_argument("--recording", help="a recording to clone (instant tier) for the clone")
     parser.add_argument("--no-wer", action="store_true", help="skip Whisper")
+    parser.add_argument(
+        "--wer-sentences", type=int, default=12, help="sentences transcribed per condition"
+    )
     args = parser.parse_args(argv)
     engine = Engine(threads=1)
     bench_overhead(engine)
@@ -337,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"clone made in {time.process_time() - started:.1f} s CPU")
     for label, voice in voices:
         print(f"{label}, stretch: {SENTENCE}")
-        bench_pitch(engine, voice, asr)
+        bench_pitch(engine, voice, asr, args.wer_sentences)
         bench_volume(engine, voice)
         bench_emphasis(engine, voice)
     return 0
