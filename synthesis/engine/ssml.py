@@ -268,6 +268,11 @@ class _Builder:
 
     def say_as(self, capture: _Capture, content: str) -> str:
         kind = capture.attrs.get("interpret-as", "")
+        if "format" in capture.attrs and kind != "date":
+            self.fail(
+                f'<say-as> format applies to interpret-as="date" only, not "{kind}"',
+                capture.position,
+            )
         try:
             return _say_as(kind, content, capture.attrs.get("format", ""))
         except (ValueError, KeyError, IndexError) as e:
@@ -275,6 +280,8 @@ class _Builder:
             raise  # unreachable: fail() raises
 
     def break_seconds(self, attrs: dict[str, str]) -> float:
+        if "time" in attrs and "strength" in attrs:
+            self.fail("<break> takes time or strength, not both")
         if "time" in attrs:
             match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*", attrs["time"])
             if match is None:

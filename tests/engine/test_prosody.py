@@ -115,6 +115,8 @@ def test_unsupported_prosody_is_refused_naming_the_attribute(attributes, message
         ('<speak><say-as interpret-as="digits" detail="1">1</say-as></speak>', "detail"),
         ('<speak xml:base="http://x">x</speak>', "<speak> attribute xml:base"),
         ('<speak><p style="x">x</p></speak>', "<p> attribute style"),
+        ('<speak><say-as interpret-as="cardinal" format="dmy">1</say-as></speak>', "format"),
+        ('<speak>a<break time="1s" strength="weak"/>b</speak>', "not both"),
     ],
 )
 def test_no_element_accepts_an_attribute_it_would_ignore(document, attribute):
