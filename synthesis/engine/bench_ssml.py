@@ -322,19 +322,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--voice", default="af_heart")
     parser.add_argument("--recording", help="a recording to clone (instant tier) for the clone")
+    parser.add_argument("--clone-only", action="store_true", help="skip the stock voice")
     parser.add_argument("--no-wer", action="store_true", help="skip Whisper")
     parser.add_argument(
         "--wer-sentences", type=int, default=12, help="sentences transcribed per condition"
     )
     args = parser.parse_args(argv)
     engine = Engine(threads=1)
-    bench_overhead(engine)
+    if not args.clone_only:
+        bench_overhead(engine)
     asr = None
     if not args.no_wer:
         from .bench import load_asr
 
         asr = load_asr()
-    voices: list[tuple[str, Voice]] = [(args.voice, args.voice)]
+    voices: list[tuple[str, Voice]] = [] if args.clone_only else [(args.voice, args.voice)]
     if args.recording:
         started = time.process_time()
         voices.append((f"clone of {args.recording}", clone_style(args.recording)))
