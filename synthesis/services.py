@@ -541,22 +541,6 @@ def _spool_sweep(*, older_than: Any) -> None:
             path.unlink(missing_ok=True)
 
 
-def ssml_example_render(*, slug: str) -> str:
-    """Render one SSML guide example to storage (once) and return its storage name."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    from synthesis.engine.formats import encode_stream
-    from synthesis.ssml_guide import BY_SLUG
-
-    example = BY_SLUG[slug]
-    if default_storage.exists(example.storage_name):
-        return example.storage_name
-    chunks = _engine().stream(example.ssml, voice=example.voice, ssml=True)
-    data = b"".join(encode_stream(chunks, "mp3"))
-    return default_storage.save(example.storage_name, ContentFile(data))
-
-
 def reservation_is_active(reference: str) -> bool | None:
     """Billing's reconciler asks whether a reservation still belongs to a live job."""
     if not reference.startswith("synthesis:"):

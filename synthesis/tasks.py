@@ -23,8 +23,3 @@ def jobs_reconcile() -> None:
 @shared_task(name="synthesis.audio_expire")
 def audio_expire() -> None:
     services.audio_expire()
-
-
-@shared_task(name="synthesis.ssml_example_render")
-def ssml_example_render(slug: str) -> None:
-    services.ssml_example_render(slug=slug)

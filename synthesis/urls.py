@@ -19,6 +19,4 @@ urlpatterns = [
     path(
         "pronunciation/<str:public_id>/delete/", views.dictionary_delete, name="dictionary_delete"
     ),
-    path("ssml/<slug:slug>/play/", views.ssml_example_play, name="ssml_example_play"),
-    path("ssml/<slug:slug>/audio/", views.ssml_example_audio, name="ssml_example_audio"),
 ]

@@ -186,38 +186,6 @@ def ssml_guide(request: HttpRequest) -> HttpResponse:
     return render(request, "synthesis/ssml_guide.html", {"examples": EXAMPLES})
 
 
-def ssml_example_play(request: HttpRequest, slug: str) -> HttpResponse:
-    """The example's player once it is rendered; until then a placeholder that asks again."""
-    from django.core.cache import cache
-    from django.core.files.storage import default_storage
-    from django.http import Http404
-
-    from synthesis.ssml_guide import BY_SLUG
-    from synthesis.tasks import ssml_example_render
-
-    example = BY_SLUG.get(slug)
-    if example is None:
-        raise Http404("No such example.")
-    ready = default_storage.exists(example.storage_name)
-    # One render per example however many people press play while it is being made.
-    if not ready and cache.add(f"ssml-example:{example.storage_name}", 1, timeout=120):
-        ssml_example_render.delay(slug)
-    template = "synthesis/ssml_guide.html#player"
-    return render(request, template, {"example": example, "ready": ready})
-
-
-def ssml_example_audio(request: HttpRequest, slug: str) -> HttpResponse:
-    from django.core.files.storage import default_storage
-    from django.http import Http404
-
-    from synthesis.ssml_guide import BY_SLUG
-
-    example = BY_SLUG.get(slug)
-    if example is None or not default_storage.exists(example.storage_name):
-        raise Http404("Not rendered yet.")
-    return FileResponse(default_storage.open(example.storage_name, "rb"), content_type="audio/mpeg")
-
-
 DICTIONARIES_PAGE = "synthesis/dictionaries.html"
 
 

@@ -189,11 +189,17 @@ def install_voices(report: Report) -> None:
 
 def prepare_graph(report: Report) -> None:
     """Derive the rewritten graph now, so the first synthesis does not wait for it."""
-    from . import fastgraph
+    from . import fastgraph, prosodygraph
 
     src = config.model_path()
-    graph = fastgraph.configured_graph(src)
-    if graph == src:
+    controlled = prosodygraph.with_controls(src, derived_dir=config.derived_dir())
+    report(
+        f"model: pitch, duration and loudness controls added in {controlled}"
+        if controlled != src
+        else "model: no pitch, duration or loudness controls (unrecognised graph)"
+    )
+    graph = fastgraph.configured_graph(controlled)
+    if graph == controlled:
         report(
             f"model: original graph in use (SPEEKO_ENGINE_INT8_REWRITE={config.int8_rewrite()},"
             f" CPU has VNNI: {fastgraph.cpu_has_vnni()})"

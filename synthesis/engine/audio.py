@@ -8,7 +8,8 @@ _SILENCE_DB = -42.0
 _KEEP_BEFORE = 480  # keep 20 ms before speech so onsets are not clipped
 _KEEP_AFTER = 1200  # and 50 ms after, where releases and breaths trail off
 _FADE = 120  # 5 ms: long enough to remove clicks, too short to hear
-_KNEE = 0.9  # above this, boosted samples are compressed towards 1.0
+_KNEE = 0.9  # above this, boosted samples are compressed towards the ceiling
+_CEILING = 0.99  # under full scale even where float32 rounds the curve flat
 
 
 def trim_silence(audio: np.ndarray) -> np.ndarray:
@@ -52,17 +53,23 @@ def with_pause(audio: np.ndarray, seconds: float) -> np.ndarray:
 
 
 def with_gain(audio: np.ndarray, db: float) -> np.ndarray:
-    """Scale by ``db`` decibels, bending the few peaks a boost pushes past the knee softly
-    under full scale. Kokoro's peaks are isolated spikes: capping the gain at the highest
-    one would often leave no boost at all, and clipping them would crackle."""
+    """Scale by ``db`` decibels, peaks kept under full scale (see ``soft_limit``)."""
     if db == 0 or audio.size == 0:
         return audio
-    out = audio * np.float32(10 ** (db / 20))
+    return soft_limit(audio * np.float32(10 ** (db / 20)))
+
+
+def soft_limit(audio: np.ndarray) -> np.ndarray:
+    """Bend the few peaks a boost pushes past the knee softly under full scale.
+
+    Kokoro's peaks are isolated spikes: capping the gain at the highest one would often
+    leave no boost at all, and clipping them would crackle."""
+    out = audio.astype(np.float32, copy=True)
     over = np.abs(out) > _KNEE
     if over.any():
-        excess = (np.abs(out[over]) - _KNEE) / (1.0 - _KNEE)
-        out[over] = np.sign(out[over]) * (_KNEE + (1.0 - _KNEE) * np.tanh(excess))
-    return out.astype(np.float32, copy=False)
+        excess = (np.abs(out[over]) - _KNEE) / (_CEILING - _KNEE)
+        out[over] = np.sign(out[over]) * (_KNEE + (_CEILING - _KNEE) * np.tanh(excess))
+    return out
 
 
 def finish_chunk(audio: np.ndarray, *, pause_after: float) -> np.ndarray:

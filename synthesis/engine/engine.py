@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import config, fastgraph
-from .audio import SAMPLE_RATE, finish_chunk, speech_bounds, with_gain
+from . import config, prosodygraph
+from .audio import SAMPLE_RATE, finish_chunk, speech_bounds
 from .chunking import (
     ChunkPolicy,
     Piece,
@@ -20,12 +20,19 @@ from .chunking import (
     pack,
     split_sentences,
 )
-from .errors import EmptyText, InvalidSpeed, TextTooLong, TimestampsUnavailable
+from .errors import (
+    EmptyText,
+    InvalidSpeed,
+    TextTooLong,
+    TimestampsUnavailable,
+    UnsupportedProsody,
+)
 from .g2p import G2P, keep_known, marks_stress, phonemizer_for, restress, vocab
 from .languages import Language, language_for
 from .lexicon import Lexicon
 from .model import KokoroModel
 from .normalize import normalize
+from .prosody import NEUTRAL, Prosody, SymbolTrack, token_controls, with_envelope
 from .text import Segment, segments_for, written_text
 from .timestamps import WordClock, WordTime, phoneme_word_spans, spoken_groups
 from .voices import VoiceBank, VoiceInfo, voice_info
@@ -33,6 +40,10 @@ from .voices import VoiceBank, VoiceInfo, voice_info
 MIN_SPEED = 0.5
 MAX_SPEED = 2.0
 DEFAULT_VOICE = "af_heart"
+_NO_CONTROLS = (
+    "this model file has no pitch, duration or loudness control: use the Kokoro v1.0 "
+    "export the installer provides"
+)
 
 Voice = str | np.ndarray
 
@@ -45,7 +56,7 @@ class Chunk:
     style: np.ndarray  # [510,1,256]
     speed: float
     pause_after: float
-    gain_db: float = 0.0
+    prosody: tuple[Prosody, ...] | None = None  # per symbol of ``phonemes``; None: neutral
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,6 @@ class _Run:
     lang: Language
     g2p: G2P
     speed: float
-    gain_db: float
 
 
 class Engine:
@@ -112,6 +122,11 @@ class Engine:
         ``chunking`` defaults to a short first chunk ramping up to the configured size.
         """
         runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml, lexicon=lexicon)
+        # Known without loading the model only once it is loaded (never in the web process);
+        # otherwise the first chunk that needs the controls raises.
+        uncontrolled = self._model is not None and not self._model.has_controls
+        if uncontrolled and any(run.segment.prosody != NEUTRAL for run in runs):
+            raise UnsupportedProsody(_NO_CONTROLS)
         return self._render(self._chunks(runs, chunking or streaming_policy()))
 
     def stream_timed(
@@ -227,7 +242,6 @@ class Engine:
             lang=language,
             g2p=phonemizer_for(language),
             speed=min(MAX_SPEED, max(MIN_SPEED, speed * segment.rate)),
-            gain_db=segment.gain_db,
         )
 
     def _chunks(
@@ -240,12 +254,14 @@ class Engine:
         sizes = policy.sizes()
         known = sentences or {}
         for group in _groups(runs):
+            track = SymbolTrack()
             pieces = itertools.chain.from_iterable(
-                _pieces(run, known.get(id(run))) for run in group
+                track.follow(_pieces(run, known.get(id(run))), run.segment.prosody) for run in group
             )
             for piece in pack(pieces, sizes, phrase_cuts=policy.phrase_cuts):
                 run = group[0]
-                yield Chunk(piece.phonemes, run.style, run.speed, piece.pause_after, run.gain_db)
+                prosody = track.take(piece.phonemes)
+                yield Chunk(piece.phonemes, run.style, run.speed, piece.pause_after, prosody)
 
     def _render(self, chunks: Iterator[Chunk]) -> Iterator[np.ndarray]:
         for out, _ in self._render_placed(chunks):
@@ -262,17 +278,17 @@ class Engine:
                 # A lone "." left over between SSML elements: a pause, not a model call.
                 pause_before = max(pause_before, chunk.pause_after)
                 continue
-            audio, durations = result
+            audio, durations, cut = result
             # The pause goes before the next chunk: the last chunk must not end in silence,
             # and a generator cannot know which chunk is last without delaying it.
-            out = with_gain(finish_chunk(audio, pause_after=0.0), chunk.gain_db)
+            out = finish_chunk(audio, pause_after=0.0)
             pause = int(pause_before * SAMPLE_RATE) if pause_before else 0
             if pause_before:
                 out = np.concatenate([np.zeros(pause, np.float32), out])
             pause_before = chunk.pause_after
             spans = []
             if durations is not None:
-                trim_start, _ = speech_bounds(audio)
+                trim_start = cut + speech_bounds(audio)[0]
                 spans = phoneme_word_spans(
                     _symbols(chunk.phonemes), durations, offset=emitted + pause,
                     trim_start=trim_start, length=len(out) - pause,
@@ -291,7 +307,7 @@ class Engine:
                 threads = self._threads or config.engine_threads()
                 workers = min(threads, config.parallel_chunks())
                 model = KokoroModel(
-                    fastgraph.configured_graph(self._model_path or config.model_path()),
+                    prosodygraph.configured_graph(self._model_path or config.model_path()),
                     threads=max(1, threads // workers),
                     spin=config.spin(),
                 )
@@ -307,11 +323,25 @@ def streaming_policy() -> ChunkPolicy:
     return ChunkPolicy(target=config.chunk_tokens())
 
 
-def _infer(model: KokoroModel, chunk: Chunk) -> tuple[np.ndarray, np.ndarray | None] | None:
+def _infer(model: KokoroModel, chunk: Chunk) -> tuple[np.ndarray, np.ndarray | None, int] | None:
+    """The chunk's audio, the frames the model gave each token (None without that output), and
+    how many samples were already cut from the front of the model's audio."""
     if not _speakable(chunk.phonemes):
         return None
     tokens, style = model_inputs(chunk.phonemes, chunk.style)
-    return model.infer_timed(tokens, style, chunk.speed)
+    if chunk.prosody is None:
+        audio, durations, _ = model.run(tokens, style, chunk.speed)
+        return audio, durations, 0
+    if not model.has_controls:
+        raise UnsupportedProsody(_NO_CONTROLS)
+    controls = token_controls(chunk.phonemes, chunk.prosody, set(vocab()))
+    audio, durations, gains = model.run(tokens, style, chunk.speed, controls)
+    if gains is None:
+        return audio, durations, 0
+    # Trimmed where the unchanged audio would be, so a silent or soft stretch at an edge
+    # keeps its time instead of being cut as silence.
+    start, end = speech_bounds(audio)
+    return with_envelope(audio, gains)[start:end], durations, start
 
 
 def _symbols(phonemes: str) -> str:
@@ -386,7 +416,7 @@ def _groups(runs: list[_Run]) -> Iterator[list[_Run]]:
 
 
 def _alike(a: _Run, b: _Run) -> bool:
-    return a.style is b.style and a.lang == b.lang and a.speed == b.speed and a.gain_db == b.gain_db
+    return a.style is b.style and a.lang == b.lang and a.speed == b.speed
 
 
 def _sentences(run: _Run) -> list[tuple[str, str]]:

@@ -41,6 +41,10 @@ class InvalidSSML(EngineError):
         self.column = column
 
 
+class UnsupportedProsody(EngineError):
+    """Pitch, duration or loudness was asked of a model file that cannot change them."""
+
+
 class UnsupportedFormat(EngineError):
     """The requested audio format cannot be produced."""
 

@@ -138,11 +138,12 @@ def _nothing_marker(dest: Path) -> Path:
     return dest.with_name(dest.name + ".nothing-to-rewrite")
 
 
-def _build_in_child(src: Path, dest: Path, *, unfold: bool = True) -> None:
+def _build_in_child(src: Path, dest: Path, *, unfold: bool = True, module: str = __name__) -> None:
+    """Run ``python -m module SRC DEST``, so this process never holds the parsed protobuf."""
     flags = [] if unfold else ["--durations-only"]
     try:
-        done = subprocess.run(  # noqa: S603 - our own module, fixed arguments
-            [sys.executable, "-m", __name__, str(src), str(dest), *flags],
+        done = subprocess.run(  # noqa: S603 - our own modules, fixed arguments
+            [sys.executable, "-m", module, str(src), str(dest), *flags],
             capture_output=True,
             text=True,
             timeout=BUILD_TIMEOUT_S,
@@ -215,6 +216,9 @@ class _Graph:
             if node.op_type != "Round":
                 continue
             div = producers.get(node.input[0])
+            if div is not None and div.op_type == "Mul":
+                # With prosody controls, the durations are scaled between the Div and here.
+                div = next((producers[i] for i in div.input if i in producers), None)
             if div is None or div.op_type != "Div" or "speed" not in div.input:
                 continue
             clip = self._only_consumer(node.output[0], "Clip")

@@ -5,6 +5,11 @@ from pathlib import Path
 import numpy as np
 
 from .errors import AssetError
+from .fastgraph import DURATIONS_OUTPUT
+from .prosodygraph import INPUTS as CONTROL_INPUTS
+from .prosodygraph import NEUTRAL as NEUTRAL_CONTROLS
+from .prosodygraph import OUTPUT as GAIN_OUTPUT
+from .prosodygraph import has_controls
 
 _DTYPES = {
     "tensor(float)": np.float32,
@@ -51,31 +56,71 @@ class KokoroModel:
         self._style_dtype = inputs["style"]
         self._speed_dtype = inputs["speed"]
         outputs = [o.name for o in self.session.get_outputs()]
-        # The derived graph also outputs each token's frames (see fastgraph); others don't.
-        self._outputs = outputs[:1] + [n for n in outputs if n == "durations"]
-
-    @property
-    def has_durations(self) -> bool:
-        return len(self._outputs) > 1
+        self.has_controls = has_controls(list(inputs))
+        # A derived graph also outputs each token's frames (see fastgraph) and, with the
+        # controls (see prosodygraph), the gain per frame; another export gives audio only.
+        self.has_durations = DURATIONS_OUTPUT in outputs
+        self._outputs = outputs[:1]
+        if self.has_durations:
+            self._outputs.append(DURATIONS_OUTPUT)
+        if self.has_controls:
+            self._outputs.append(GAIN_OUTPUT)
 
     def infer(self, tokens: list[int], style: np.ndarray, speed: float) -> np.ndarray:
         """Audio (float32, 24 kHz) for ``tokens`` (without the padding ids)."""
-        return self.infer_timed(tokens, style, speed)[0]
+        return self.run(tokens, style, speed)[0]
 
     def infer_timed(
         self, tokens: list[int], style: np.ndarray, speed: float
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Audio, and the frames (600 samples each) the model gave every id, the two padding
         ids included; None for a graph without that output."""
+        audio, durations, _ = self.run(tokens, style, speed)
+        return audio, durations
+
+    def infer_controlled(
+        self,
+        tokens: list[int],
+        style: np.ndarray,
+        speed: float,
+        controls: dict[str, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Audio for ``tokens`` and the gain per frame (dB) to apply to it (see ``run``)."""
+        audio, _, gains = self.run(tokens, style, speed, controls)
+        return audio, gains
+
+    def run(
+        self,
+        tokens: list[int],
+        style: np.ndarray,
+        speed: float,
+        controls: dict[str, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Audio, frames per id (or None) and gain per frame in dB (or None) for ``tokens``.
+
+        ``controls``: one array per ``prosodygraph.INPUTS``, one value per token with the
+        padding ids; neutral when None. A graph without controls must be given none.
+        """
         feed = {
             self._tokens_name: np.array([[0, *tokens, 0]], dtype=self._tokens_dtype),
             "style": style.reshape(1, -1).astype(self._style_dtype, copy=False),
             "speed": np.array([speed], dtype=self._speed_dtype),
         }
-        outputs = self.session.run(self._outputs, feed)
-        audio = np.asarray(outputs[0], dtype=np.float32).reshape(-1)
-        durations = np.asarray(outputs[1]).reshape(-1) if len(outputs) > 1 else None
-        return audio, durations
+        if self.has_controls:
+            for name in CONTROL_INPUTS:
+                neutral = np.full(len(tokens) + 2, NEUTRAL_CONTROLS[name], np.float32)
+                feed[name] = neutral if controls is None else controls[name]
+        elif controls is not None:
+            raise ValueError("this graph has no pitch, duration or loudness controls")
+        named = dict(zip(self._outputs, self.session.run(self._outputs, feed), strict=True))
+        audio = np.asarray(named[self._outputs[0]], dtype=np.float32).reshape(-1)
+        durations = named.get(DURATIONS_OUTPUT)
+        gains = named.get(GAIN_OUTPUT)
+        return (
+            audio,
+            None if durations is None else np.asarray(durations).reshape(-1),
+            None if gains is None else np.asarray(gains).reshape(-1),
+        )
 
     def warm_up(self, style: np.ndarray) -> None:
         """First runs allocate arenas and pick kernels; pay for that before a user waits."""

@@ -1,12 +1,14 @@
 """The SSML subset a TTS API user expects, parsed into segments.
 
-Supported: ``speak, p, s, break (time, strength), prosody (rate), emphasis (level), say-as
-(characters, spell-out, cardinal, number, ordinal, digits, date, time, telephone),
-sub (alias), phoneme (alphabet="ipa"), lang, voice (name), mark``. ``prosody`` pitch and
-volume are accepted and ignored (Kokoro has no control for them). Anything else is an
-InvalidSSML naming the line and column. DTDs and entities are refused outright.
+Supported: ``speak, p, s, break (time, strength), prosody (rate, pitch, range, volume),
+emphasis (level), say-as (characters, spell-out, cardinal, number, ordinal, digits, date,
+time, telephone), sub (alias), phoneme (alphabet="ipa"), lang, voice (name), mark``. Every
+element accepts only the attributes it acts on: anything else (``prosody contour``, a
+``voice gender``) is an InvalidSSML naming the line and column, never silently ignored.
+DTDs and entities are refused outright.
 """
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from xml.parsers import expat
@@ -14,6 +16,7 @@ from xml.parsers import expat
 from . import normalize as norm
 from .chunking import PARAGRAPH_PAUSE_S, SENTENCE_PAUSE_S
 from .errors import InvalidSSML
+from .prosody import NEUTRAL, SILENT_DB, Prosody
 from .text import Segment
 
 MAX_BREAK_S = 10.0
@@ -26,30 +29,73 @@ _STRENGTHS = {
     "x-strong": 1.0,
 }
 _RATES = {"x-slow": 0.6, "slow": 0.8, "medium": 1.0, "default": 1.0, "fast": 1.25, "x-fast": 1.6}
+# Named pitches in semitones, the range over which the pitch is measured to land within a
+# semitone of the request and the voice to stay itself.
+_PITCHES = {"x-low": -6.0, "low": -3.0, "medium": 0.0, "default": 0.0, "high": 3.0, "x-high": 6.0}
+MAX_PITCH_ST = 12.0
+PITCH_HZ = (50.0, 500.0)
+_RANGES = {"x-low": 0.4, "low": 0.7, "medium": 1.0, "default": 1.0, "high": 1.4, "x-high": 1.8}
+MAX_RANGE = 3.0
+_VOLUMES = {
+    "silent": SILENT_DB,
+    "x-soft": -12.0,
+    "soft": -6.0,
+    "medium": 0.0,
+    "default": 0.0,
+    "loud": 4.0,
+    "x-loud": 8.0,
+}
+# Above this, Kokoro's loudest voices would need their peaks limited so much that the
+# stretch could no longer be as loud as asked.
+MAX_VOLUME_DB = 12.0
 
 
 @dataclass(frozen=True)
 class _Emphasis:
-    rate: float
     stress: int  # +1: every word gets a primary stress; -1: words lose their stress marks
-    gain_db: float
+    prosody: Prosody
 
 
-# Kokoro has no emphasis or loudness input, but it reads the stress marks in its phonemes:
-# given a primary stress, an unstressed word ("the", "is") is mostly spoken longer, by up to
-# a tenth of a second; stripped of its marks, a stressed word is mostly a little shorter
-# (measured on af_heart, am_adam and bf_emma). Marks change only the phonemes, so
-# "moderate" (the default) and "reduced" keep the sentence in one chunk, its intonation
-# whole. A word that already has a primary stress sounds the same under "moderate";
-# "strong" is for those. It adds what needs a chunk of its own, since speed and gain apply
-# to a whole model call: slower and 3 dB louder, heard on any word, at the cost of a seam
-# in the intonation. "reduced" stays in the sentence because a word said as its own chunk
-# comes out longer and set apart, more prominent whatever its speed.
+def _semitones(st: float) -> float:
+    return float(2 ** (st / 12))
+
+
+# Kokoro reads the stress marks in its phonemes: given a primary stress, an unstressed word
+# ("the", "is") is spoken longer and more prominently; stripped of its marks, a stressed word
+# is a little shorter. On top of that, emphasis moves what people move when they stress a
+# word: its pitch higher and its pitch movement wider, more energy and a little more time
+# ("reduced" the other way). All of it is per token, so the word keeps its place in the
+# sentence and the sentence its intonation.
 _EMPHASIS = {
-    "strong": _Emphasis(rate=0.88, stress=1, gain_db=3.0),
-    "moderate": _Emphasis(rate=1.0, stress=1, gain_db=0.0),
-    "none": _Emphasis(rate=1.0, stress=0, gain_db=0.0),
-    "reduced": _Emphasis(rate=1.0, stress=-1, gain_db=0.0),
+    "strong": _Emphasis(
+        1, Prosody(pitch=_semitones(2.5), pitch_range=1.6, duration=1.15, gain_db=4.0)
+    ),
+    "moderate": _Emphasis(
+        1, Prosody(pitch=_semitones(1.5), pitch_range=1.3, duration=1.08, gain_db=2.0)
+    ),
+    "none": _Emphasis(0, NEUTRAL),
+    "reduced": _Emphasis(
+        -1, Prosody(pitch=_semitones(-1.0), pitch_range=0.7, duration=0.94, gain_db=-3.0)
+    ),
+}
+# The attributes each element acts on; any other is refused rather than ignored.
+_ATTRIBUTES = {
+    "speak": {"xml:lang", "version", "xmlns", "xmlns:xsi", "xsi:schemaLocation"},
+    "p": {"xml:lang"},
+    "s": {"xml:lang"},
+    "break": {"time", "strength"},
+    "prosody": {"rate", "pitch", "range", "volume"},
+    "emphasis": {"level"},
+    "say-as": {"interpret-as", "format"},
+    "sub": {"alias"},
+    "phoneme": {"alphabet", "ph"},
+    "lang": {"xml:lang"},
+    "voice": {"name"},
+    "mark": {"name"},
+}
+_WHY_NOT = {
+    ("prosody", "contour"): "use pitch on shorter stretches of text instead",
+    ("prosody", "duration"): "use rate instead",
 }
 # Standard IPA -> the single symbols Kokoro's vocabulary uses for diphthongs and affricates.
 _IPA_TO_KOKORO = [
@@ -66,20 +112,7 @@ _IPA_TO_KOKORO = [
     ("'", "ˈ"),
     ("\u0361", ""),
 ]
-_ELEMENTS = {
-    "speak",
-    "p",
-    "s",
-    "break",
-    "prosody",
-    "emphasis",
-    "say-as",
-    "sub",
-    "phoneme",
-    "lang",
-    "voice",
-    "mark",
-}
+_ELEMENTS = set(_ATTRIBUTES)
 
 
 @dataclass(frozen=True)
@@ -88,7 +121,7 @@ class _Context:
     lang: str | None = None
     rate: float = 1.0
     stress: int = 0
-    gain_db: float = 0.0
+    prosody: Prosody = NEUTRAL
 
 
 @dataclass
@@ -120,34 +153,35 @@ class _Builder:
             self.fail("<speak> cannot be nested")
         if self.capture is not None:
             self.fail(f"<{tag}> is not allowed inside <{self.capture.tag}>")
+        self.check_attributes(tag, attrs)
         context = self.context()
         if tag in ("say-as", "sub", "phoneme"):
             self.flush()
             self.capture = _Capture(tag, attrs, self.position())
         elif tag == "break":
             self.flush(pause=self.break_seconds(attrs))
-        elif tag in ("p", "s"):
-            self.flush()
-        elif tag in ("speak", "lang"):
+        elif tag in ("speak", "lang", "p", "s"):
             lang = attrs.get("xml:lang")
             if tag == "lang" and not lang:
                 self.fail("<lang> needs an xml:lang attribute")
-            context = self.with_change(context, lang=lang) if lang else context
+            self.flush()
+            context = replace(context, lang=lang) if lang else context
         elif tag == "voice":
             name = attrs.get("name")
             if not name:
                 self.fail("<voice> needs a name attribute")
             context = self.with_change(context, voice=name)
         elif tag == "prosody":
-            context = self.with_change(context, rate=context.rate * self.rate_of(attrs))
-        elif tag == "emphasis":
-            level = self.emphasis_of(attrs)
-            # The innermost level decides the stress; rates and gains of nested ones add up.
             context = self.with_change(
                 context,
-                rate=context.rate * level.rate,
-                stress=level.stress,
-                gain_db=context.gain_db + level.gain_db,
+                rate=context.rate * self.rate_of(attrs),
+                prosody=self.prosody_of(attrs, context.prosody),
+            )
+        elif tag == "emphasis":
+            level = self.emphasis_of(attrs)
+            # The innermost level decides the stress; the changes of nested ones add up.
+            context = self.with_change(
+                context, stress=level.stress, prosody=_combined(context.prosody, level.prosody)
             )
         self.stack.append((tag, context))
 
@@ -201,7 +235,7 @@ class _Builder:
                 lang=context.lang,
                 rate=context.rate,
                 stress=context.stress,
-                gain_db=context.gain_db,
+                prosody=context.prosody,
             )
         )
 
@@ -234,6 +268,11 @@ class _Builder:
 
     def say_as(self, capture: _Capture, content: str) -> str:
         kind = capture.attrs.get("interpret-as", "")
+        if "format" in capture.attrs and kind != "date":
+            self.fail(
+                f'<say-as> format applies to interpret-as="date" only, not "{kind}"',
+                capture.position,
+            )
         try:
             return _say_as(kind, content, capture.attrs.get("format", ""))
         except (ValueError, KeyError, IndexError) as e:
@@ -241,6 +280,8 @@ class _Builder:
             raise  # unreachable: fail() raises
 
     def break_seconds(self, attrs: dict[str, str]) -> float:
+        if "time" in attrs and "strength" in attrs:
+            self.fail("<break> takes time or strength, not both")
         if "time" in attrs:
             match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*", attrs["time"])
             if match is None:
@@ -257,6 +298,72 @@ class _Builder:
         if level not in _EMPHASIS:
             self.fail(f'unknown emphasis level "{level}"')
         return _EMPHASIS[level]
+
+    def check_attributes(self, tag: str, attrs: dict[str, str]) -> None:
+        for name in attrs:
+            if name not in _ATTRIBUTES[tag]:
+                why = _WHY_NOT.get((tag, name))
+                supported = ", ".join(sorted(_ATTRIBUTES[tag])) or "none"
+                hint = f": {why}" if why else f" (supported: {supported})"
+                self.fail(f"<{tag}> attribute {name} is not supported{hint}")
+
+    def prosody_of(self, attrs: dict[str, str], outer: Prosody) -> Prosody:
+        prosody = outer
+        if "pitch" in attrs:
+            prosody = self.pitch_of(attrs["pitch"].strip(), prosody)
+        if "range" in attrs:
+            prosody = replace(prosody, pitch_range=prosody.pitch_range * self.range_of(attrs))
+        if "volume" in attrs:
+            gain = self.volume_of(attrs["volume"].strip())
+            prosody = replace(prosody, gain_db=max(SILENT_DB, prosody.gain_db + gain))
+        return prosody
+
+    def pitch_of(self, value: str, outer: Prosody) -> Prosody:
+        if value in _PITCHES:
+            return replace(outer, pitch=outer.pitch * _semitones(_PITCHES[value]))
+        absolute = re.fullmatch(r"(\d+(?:\.\d+)?)\s*Hz", value)
+        if absolute:
+            hz = float(absolute.group(1))
+            if not PITCH_HZ[0] <= hz <= PITCH_HZ[1]:
+                self.fail(
+                    f'prosody pitch "{value}" is out of range '
+                    f"({PITCH_HZ[0]:.0f}Hz to {PITCH_HZ[1]:.0f}Hz)"
+                )
+            return replace(outer, pitch_hz=hz, pitch=1.0)  # a new base for nested changes
+        relative = re.fullmatch(r"([+-]\d+(?:\.\d+)?)\s*(st|%)", value)
+        if relative is None:
+            self.fail(
+                f'prosody pitch "{value}" must be x-low..x-high, semitones (+2st), '
+                "a percentage (-15%) or a pitch in Hz (120Hz)"
+            )
+        amount = float(relative.group(1))
+        factor = _semitones(amount) if relative.group(2) == "st" else 1 + amount / 100
+        if factor <= 0 or abs(12 * math.log2(factor)) > MAX_PITCH_ST:
+            self.fail(f'prosody pitch "{value}" is out of range (at most 12 semitones)')
+        return replace(outer, pitch=outer.pitch * factor)
+
+    def range_of(self, attrs: dict[str, str]) -> float:
+        value = attrs["range"].strip()
+        if value in _RANGES:
+            return _RANGES[value]
+        relative = re.fullmatch(r"([+-]\d+(?:\.\d+)?)%", value)
+        if relative is None:
+            self.fail(f'prosody range "{value}" must be x-low..x-high or a percentage (+50%)')
+        factor = 1 + float(relative.group(1)) / 100
+        if not 0 <= factor <= MAX_RANGE:
+            self.fail(f'prosody range "{value}" is out of range (-100% to +200%)')
+        return factor
+
+    def volume_of(self, value: str) -> float:
+        if value in _VOLUMES:
+            return _VOLUMES[value]
+        match = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)\s*dB", value)
+        if match is None:
+            self.fail(f'prosody volume "{value}" must be silent, x-soft..x-loud or +/-N dB')
+        gain = float(match.group(1))
+        if gain > MAX_VOLUME_DB:
+            self.fail(f'prosody volume "{value}" is too loud (at most +{MAX_VOLUME_DB:.0f}dB)')
+        return gain
 
     def rate_of(self, attrs: dict[str, str]) -> float:
         rate = attrs.get("rate", "default").strip()
@@ -278,6 +385,16 @@ class _Builder:
     def fail(self, message: str, at: tuple[int, int] | None = None) -> None:
         line, column = at or self.position()
         raise InvalidSSML(message, line=line, column=column)
+
+
+def _combined(outer: Prosody, inner: Prosody) -> Prosody:
+    return Prosody(
+        pitch=outer.pitch * inner.pitch,
+        pitch_hz=outer.pitch_hz,
+        pitch_range=outer.pitch_range * inner.pitch_range,
+        duration=outer.duration * inner.duration,
+        gain_db=max(SILENT_DB, outer.gain_db + inner.gain_db),
+    )
 
 
 def _say_as(kind: str, content: str, fmt: str) -> str:

@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from .prosody import NEUTRAL, Prosody
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -12,8 +14,8 @@ class Segment:
     explicit break in seconds, ``None`` leaving the pause to the punctuation. ``written``
     is what the user wrote when it differs from ``text`` (``<say-as>`` content), and
     ``normalized`` marks text that is already in spoken form. ``stress`` raises (+1) or
-    lowers (-1) the stress of every word, ``gain_db`` changes the loudness (SSML
-    ``<emphasis>``).
+    lowers (-1) the stress of every word (SSML ``<emphasis>``); ``prosody`` sets its pitch,
+    length and loudness (SSML ``<prosody>`` and ``<emphasis>``).
     """
 
     text: str
@@ -22,7 +24,7 @@ class Segment:
     lang: str | None = None
     rate: float = 1.0
     stress: int = 0
-    gain_db: float = 0.0
+    prosody: Prosody = NEUTRAL
     pause_after: float | None = None
     written: str | None = None
     normalized: bool = False

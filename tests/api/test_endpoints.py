@@ -47,6 +47,18 @@ def test_it_queues_an_async_job_and_describes_it(api, alice, staff, no_broker):
         ({**TTS, "format": "exe"}, "format"),
         ({**TTS, "speed": 9}, "speed"),
         ({**TTS, "ssml": True, "text": "<speak><b>oops</speak>"}, "line 1"),
+        (
+            {
+                **TTS,
+                "ssml": True,
+                "text": '<speak><prosody contour="(0%,+9Hz)">a</prosody></speak>',
+            },
+            "contour",
+        ),
+        (
+            {**TTS, "ssml": True, "text": '<speak><prosody volume="+30dB">a</prosody></speak>'},
+            "too loud",
+        ),
         ({**TTS, "language": "xx"}, "xx"),
     ],
 )

@@ -2,6 +2,7 @@ import pytest
 
 from synthesis.engine.chunking import PARAGRAPH_PAUSE_S
 from synthesis.engine.errors import InvalidSSML
+from synthesis.engine.prosody import NEUTRAL
 from synthesis.engine.ssml import parse_ssml
 from synthesis.engine.text import billable_text
 
@@ -40,36 +41,54 @@ def test_prosody_rate_scales_speed(rate, value):
 
 
 @pytest.mark.parametrize(
-    ("level", "rate", "stress", "gain_db"),
+    ("level", "stress", "higher", "louder", "longer"),
     [
-        ("strong", 0.88, 1, 3.0),
-        ("moderate", 1.0, 1, 0.0),
-        ("none", 1.0, 0, 0.0),
-        ("reduced", 1.0, -1, 0.0),
+        ("strong", 1, True, True, True),
+        ("moderate", 1, True, True, True),
+        ("none", 0, None, None, None),
+        ("reduced", -1, False, False, False),
     ],
 )
-def test_emphasis_levels_set_stress_and_only_strong_changes_speed_and_gain(
-    level, rate, stress, gain_db
+def test_emphasis_levels_set_stress_pitch_loudness_and_length_not_speed(
+    level, stress, higher, louder, longer
 ):
     _, word, _ = parse_ssml(f'<speak>A <emphasis level="{level}">word</emphasis> here</speak>')
-    assert (word.text, word.rate, word.stress, word.gain_db) == ("word", rate, stress, gain_db)
+    p = word.prosody
+    assert (word.text, word.rate, word.stress) == ("word", 1.0, stress)
+    if higher is None:
+        assert p == NEUTRAL
+        return
+    assert (p.pitch > 1, p.pitch_range > 1, p.gain_db > 0, p.duration > 1) == (
+        higher,
+        higher,
+        louder,
+        longer,
+    )
 
 
 def test_emphasis_defaults_to_moderate_and_reaches_say_as_inside_it():
     (segment,) = parse_ssml(
         '<speak><emphasis><say-as interpret-as="digits">12</say-as></emphasis></speak>'
     )
+    (moderate,) = parse_ssml('<speak><emphasis level="moderate">x</emphasis></speak>')
     assert (segment.text, segment.stress, segment.rate) == ("one two", 1, 1.0)
+    assert segment.prosody == moderate.prosody
 
 
-def test_nested_emphasis_multiplies_rates_adds_gains_and_the_inner_level_sets_stress():
+def test_nested_emphasis_adds_up_and_the_inner_level_sets_stress():
     document = (
         '<speak><prosody rate="slow"><emphasis level="strong">'
         '<emphasis level="reduced">x</emphasis></emphasis></prosody></speak>'
     )
     (segment,) = parse_ssml(document)
-    assert segment.rate == pytest.approx(0.8 * 0.88)
-    assert (segment.stress, segment.gain_db) == (-1, 3.0)
+    (strong,) = parse_ssml('<speak><emphasis level="strong">x</emphasis></speak>')
+    (reduced,) = parse_ssml('<speak><emphasis level="reduced">x</emphasis></speak>')
+    assert segment.rate == pytest.approx(0.8)
+    assert segment.stress == -1
+    assert segment.prosody.gain_db == pytest.approx(
+        strong.prosody.gain_db + reduced.prosody.gain_db
+    )
+    assert segment.prosody.pitch == pytest.approx(strong.prosody.pitch * reduced.prosody.pitch)
 
 
 @pytest.mark.parametrize(
