@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from django.core import signing
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from voices.models import AuditEntry, ConsentRecord, Sample, Voice
 
 VISIBLE = [s for s in Voice.Status.values if s != Voice.Status.DRAFT]
+REVOKE_SALT = "voices.consent.revoke"
 
 
 def voices_for_user(*, user) -> QuerySet[Voice]:
@@ -57,6 +59,18 @@ def consent_get_for_user(*, user, public_id: str) -> ConsentRecord:
     consent = records.select_related("voice", "user").first()
     if consent is None:
         raise Http404("No such consent record.")
+    return consent
+
+
+def consent_from_revocation_token(token: str) -> ConsentRecord:
+    """The consent a speaker's revocation link points at; 404 for a forged or unknown link."""
+    try:
+        public_id = signing.loads(token, salt=REVOKE_SALT)
+    except signing.BadSignature as e:
+        raise Http404("This revocation link is not valid.") from e
+    consent = ConsentRecord.objects.filter(public_id=public_id).first()
+    if consent is None:
+        raise Http404("This revocation link is not valid.")
     return consent
 
 

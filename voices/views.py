@@ -117,7 +117,7 @@ def clone_consent(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             voice = services.consent_create(
-                user=request.user, code=code, **_consent_fields(form.cleaned_data),
+                user=request.user, fields=form.consent_fields(), code=code,
                 ip_address=request.META.get("REMOTE_ADDR"),
                 user_agent=request.headers.get("User-Agent", ""),
             )  # fmt: skip
@@ -133,16 +133,6 @@ def clone_consent(request: HttpRequest) -> HttpResponse:
         "statement": spoken_statement(speaker_name=speaker, code=code),
     }
     return render(request, "voices/clone_consent.html", context, status=400 if form.errors else 200)
-
-
-def _consent_fields(data: dict) -> dict:
-    keep = ["voice_name", "relation", "speaker_name", "speaker_email", "uses", "project_name"]
-    fields = {k: data[k] for k in keep}
-    fields.update(
-        uses_note=data.get("uses_note", ""), expires_on=data.get("expires_on"),
-        signature=data["signature"], recording=data["recording"], document=data.get("document"),
-    )  # fmt: skip
-    return fields
 
 
 @login_required
@@ -332,7 +322,7 @@ def consent_document(request: HttpRequest, public_id: str) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def revoke(request: HttpRequest, token: str) -> HttpResponse:
     """The speaker's own page (no account needed): the signed link is the credential."""
-    consent = services.consent_from_revocation_token(token)
+    consent = selectors.consent_from_revocation_token(token)
     if request.method == "POST" and consent.revoked_at is None:
         services.consent_revoke(consent=consent, by="speaker", actor="speaker:link")
         consent.refresh_from_db()

@@ -151,14 +151,10 @@ def consent_create(
         form = _form_for(request, statements)
         if not form.is_valid():
             return _form_error(form)
-        fields = {k: form.cleaned_data.get(k) for k in (
-            "voice_name", "relation", "speaker_name", "speaker_email", "uses", "project_name",
-            "uses_note", "expires_on", "signature", "recording", "document",
-        )}  # fmt: skip
         voice = voice_services.consent_create(
-            user=request.user, code=code, ip_address=request.META.get("REMOTE_ADDR"),
+            user=request.user, fields=form.consent_fields(), code=code,
+            ip_address=request.META.get("REMOTE_ADDR"),
             user_agent=request.headers.get("User-Agent", ""),
-            **fields,
         )  # fmt: skip
         return api.create_response(request, _consent_payload(voice.consent), status=201)
 

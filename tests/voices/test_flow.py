@@ -166,7 +166,7 @@ def test_starting_a_clone_only_charges_and_queues_it(
     client, alice, funded, make_voice, queued, monkeypatch, django_capture_on_commit_callbacks,
     tier, speech_seconds, queue,
 ):  # fmt: skip
-    monkeypatch.setattr("voices.services.clone_samples", _never)
+    monkeypatch.setattr("voices.services.cloning.clone_samples", _never)
     funded(alice)
     client.force_login(alice)
     voice = make_voice(alice, status=Voice.Status.DRAFT)
@@ -189,7 +189,7 @@ def test_starting_a_clone_only_charges_and_queues_it(
 def test_a_clone_stopped_while_queued_never_runs_and_is_refunded(
     client, alice, funded, make_voice, queued, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("voices.services.clone_samples", _never)
+    monkeypatch.setattr("voices.services.cloning.clone_samples", _never)
     funded(alice)
     client.force_login(alice)
     voice = make_voice(alice, status=Voice.Status.DRAFT)
@@ -231,7 +231,7 @@ def test_a_clone_stopped_or_failing_while_running_is_refunded(
             assert should_cancel()
         raise stop
 
-    monkeypatch.setattr("voices.services.clone_samples", clone)
+    monkeypatch.setattr("voices.services.cloning.clone_samples", clone)
     with django_capture_on_commit_callbacks(execute=True):
         _start(client, voice)
     voice_clone_task(voice.pk)

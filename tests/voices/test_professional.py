@@ -55,7 +55,8 @@ def test_it_clones_in_the_background_with_live_progress(
 
 
 def test_a_failed_clone_refunds_its_fee(alice, funded, make_voice):
-    from voices.services import _clone_begin, voice_clone_fail
+    from voices.services import voice_clone_fail
+    from voices.services.cloning import _clone_begin
 
     funded(alice)
     voice = make_voice(alice, status=Voice.Status.DRAFT)
