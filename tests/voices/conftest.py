@@ -136,3 +136,29 @@ def poll_clone_page(client, voice: Voice, worker):
 
     final = wait_until(finished, timeout=600, interval=1, message=worker.log()[-3000:])
     return final, seen
+
+
+@pytest.fixture(scope="session")
+def spoken():
+    """Render a sentence with the real engine and a stock voice: (mono float32, sample rate).
+
+    Renders are kept for the whole run: several tests need the same statement.
+    """
+    from synthesis.engine import SAMPLE_RATE, get_engine
+
+    rendered: dict[tuple[str, str], np.ndarray] = {}
+
+    def say(text: str, voice: str = "af_heart") -> tuple[np.ndarray, int]:
+        if (text, voice) not in rendered:
+            rendered[text, voice] = get_engine().synthesize(text, voice=voice, speed=1.0)
+        return rendered[text, voice], SAMPLE_RATE
+
+    return say
+
+
+def flac_bytes(audio: np.ndarray, sample_rate: int) -> bytes:
+    import soundfile
+
+    buffer = io.BytesIO()
+    soundfile.write(buffer, audio, sample_rate, format="FLAC")
+    return buffer.getvalue()
