@@ -104,7 +104,7 @@ class ConsentRecord(models.Model):
     )  # fmt: skip
     TOMBSTONE_CLEARED = (
         "speaker_name", "speaker_email", "signature", "spoken_text", "uses_note", "project_name",
-        "recording_file", "document_file", "ip_address", "user_agent",
+        "recording_file", "document_file", "ip_address", "user_agent", "transcript",
     )  # fmt: skip
 
     public_id = models.CharField(
@@ -145,6 +145,12 @@ class ConsentRecord(models.Model):
         max_length=14, choices=Verification.choices, default=Verification.PENDING
     )
     speaker_match = models.FloatField(null=True, blank=True)
+    # The spoken statement, as the recogniser heard it on the cloning worker (None: not checked).
+    code_heard = models.BooleanField(null=True, blank=True)
+    name_heard = models.BooleanField(null=True, blank=True)
+    transcript = models.CharField(max_length=600, blank=True)
+    transcript_sha256 = models.CharField(max_length=64, blank=True)
+    recogniser = models.CharField(max_length=80, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.CharField(max_length=120, blank=True)
@@ -184,6 +190,20 @@ class ConsentRecord(models.Model):
             and self.erased_at is None
             and not self.is_expired
             and self.verification in (self.Verification.VERIFIED, self.Verification.APPROVED)
+            and not self.needs_staff
+        )
+
+    @property
+    def statement_heard(self) -> bool | None:
+        if self.code_heard is None or self.name_heard is None:
+            return None
+        return self.code_heard and self.name_heard
+
+    @property
+    def needs_staff(self) -> bool:
+        """Verified or not, a consent for someone else waits for staff to read its document."""
+        return (
+            self.relation == self.Relation.OTHER and self.verification != self.Verification.APPROVED
         )
 
     @property
@@ -193,6 +213,8 @@ class ConsentRecord(models.Model):
             return "revoked"
         if self.is_expired:
             return "expired"
+        if self.verification == self.Verification.VERIFIED and self.needs_staff:
+            return self.Verification.NEEDS_REVIEW
         return self.verification
 
 

@@ -15,12 +15,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from voices import audit
 from voices.exceptions import CloneRefused, VoicePolicyError
 from voices.models import ConsentRecord, Voice
 from voices.selectors import voice_speech_seconds
 from voices.services.consent import CLONE, consent_check
 from voices.services.samples import draft_check
+from voices.services.verification import consent_evidence, consent_verify
 from voices.storage import file_read, file_save, files_delete
 
 logger = logging.getLogger(__name__)
@@ -116,17 +116,35 @@ def voice_clone_run(*, voice_id: int) -> Voice | None:
     from voices.cloning.errors import CloningCancelled, CloningError
 
     samples = [file_read(s.file) for s in voice.samples.all()]
+    problem = _consent_problem(voice=voice, samples=samples)
+    if problem:
+        return voice_clone_fail(voice_id=voice_id, message=problem)
     try:
         result = clone_samples(
             samples=samples, tier=voice.tier, progress=_progress_writer(voice_id),
             should_cancel=_cancel_reader(voice_id),
         )  # fmt: skip
-        match = _consent_match(voice=voice, samples=samples)
     except CloningCancelled:
         return voice_clone_fail(voice_id=voice_id, message="Stopped before it finished.")
     except CloningError as e:
         return voice_clone_fail(voice_id=voice_id, message=f"Cloning failed: {e}.")
-    return _clone_finish(voice_id=voice_id, result=result, match=match)
+    return _clone_finish(voice_id=voice_id, result=result)
+
+
+def _consent_problem(*, voice: Voice, samples: list[bytes]) -> str:
+    """Why the consent does not let this clone go ahead ("" when it does); checks are recorded."""
+    consent = ConsentRecord.objects.get(voice=voice)
+    if consent.verification == ConsentRecord.Verification.APPROVED:
+        return ""  # staff listened and approved; nothing the checks say would overrule them
+    evidence = consent_evidence(consent=consent, samples=samples)
+    consent_verify(voice=voice, evidence=evidence)
+    if evidence.passed:
+        return ""
+    problems = "; ".join(evidence.problems())
+    return (
+        f"The consent could not be verified: {problems}. Nothing was cloned and the fee was "
+        "refunded. Record the consent again, or ask staff to review it."
+    )
 
 
 def clone_samples(
@@ -168,25 +186,7 @@ def _cancel_reader(voice_id: int) -> Callable[[], bool]:
     return should_cancel
 
 
-def _consent_match(*, voice: Voice, samples: list[bytes]) -> float:
-    """Cosine similarity of the consent recording's speaker and the samples' speaker."""
-    from voices.cloning import similarity, speaker_embedding
-    from voices.cloning.audio import decode
-
-    consent = ConsentRecord.objects.get(voice=voice)
-    spoken = decode(file_read(consent.recording_file))
-    decoded = [decode(s) for s in samples[:8]]
-    reference = np.concatenate([_resampled(a, sr, decoded[0][1]) for a, sr in decoded])
-    return similarity(speaker_embedding(*spoken), speaker_embedding(reference, decoded[0][1]))
-
-
-def _resampled(audio: np.ndarray, sr: int, target: int) -> np.ndarray:
-    from voices.cloning.audio import resample
-
-    return resample(audio, sr, target)
-
-
-def _clone_finish(*, voice_id: int, result, match: float) -> Voice | None:
+def _clone_finish(*, voice_id: int, result) -> Voice | None:
     buffer = io.BytesIO()
     np.save(buffer, np.asarray(result.style, dtype=np.float32), allow_pickle=False)
     style_name = file_save(data=buffer.getvalue(), folder="styles", ext="npy")
@@ -203,29 +203,7 @@ def _clone_finish(*, voice_id: int, result, match: float) -> Voice | None:
         voice.progress, voice.progress_score = 100, float(result.identity_score)
         voice.stats = _clone_stats(result)
         voice.save()
-        _consent_verify(voice=voice, match=match)
     return voice
-
-
-def _consent_verify(*, voice: Voice, match: float) -> None:
-    consent = ConsentRecord.objects.select_for_update().get(voice=voice)
-    verified = match >= settings.VOICES_CONSENT_MATCH_THRESHOLD
-    V = ConsentRecord.Verification
-    if consent.verification != V.APPROVED:
-        consent.verification = V.VERIFIED if verified else V.NEEDS_REVIEW
-    consent.speaker_match = round(float(match), 4)
-    consent.verified_at = timezone.now()
-    consent.save()
-    audit.audit_append(
-        event=audit.Event.CONSENT_VERIFIED if verified else audit.Event.CONSENT_NEEDS_REVIEW,
-        consent_public_id=consent.public_id,
-        voice_public_id=voice.public_id,
-        actor="system:speaker-check",
-        payload={
-            "similarity": consent.speaker_match,
-            "threshold": settings.VOICES_CONSENT_MATCH_THRESHOLD,
-        },
-    )
 
 
 def _clone_stats(result) -> dict:

@@ -8,6 +8,7 @@ from django.db import transaction
 from voices.exceptions import UploadRejected
 from voices.models import Sample, Voice
 from voices.selectors import user_storage_bytes
+from voices.services.verification import take_separate_check
 from voices.storage import file_save, files_delete, sha256_hex
 from voices.uploads import CheckedAudio
 
@@ -23,6 +24,7 @@ def sample_add(
     """Analyse and store one reference recording; a new take of a guided prompt replaces the old."""
     draft_check(voice)
     _size_check(voice=voice, adding=len(checked.data))
+    take_separate_check(voice=voice, checked=checked)
     analysis = _analyse(checked)  # slow: outside any transaction
     name = file_save(data=checked.data, folder="samples", ext=checked.ext)
     try:
