@@ -43,6 +43,7 @@ def playground(request: HttpRequest) -> HttpResponse:
             user=request.user, text=form.cleaned_data["text"], voice=form.chosen_voice(),
             language=form.cleaned_data["language"], speed=form.cleaned_data["speed"],
             fmt=form.cleaned_data["format"], ssml=form.cleaned_data["ssml"],
+            use=form.cleaned_data["use"], project=form.cleaned_data["project"],
         )  # fmt: skip
     except (SynthesisError, VoicePolicyError, InsufficientCredits) as e:
         form.add_error(None, e)

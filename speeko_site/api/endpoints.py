@@ -140,7 +140,7 @@ def tts(request: HttpRequest, payload: TTSIn, async_: bool = Query(False, alias=
     return _submit(
         request, as_job=async_, text=payload.text, voice=payload.voice_id,
         language=payload.language or "", speed=payload.speed, fmt=payload.format,
-        ssml=payload.ssml,
+        ssml=payload.ssml, use=payload.use, project=payload.project,
     )  # fmt: skip
 
 
@@ -162,7 +162,7 @@ def openai_speech(request: HttpRequest, payload: SpeechIn):
     speed = min(2.0, max(0.5, payload.speed))
     return _submit(
         request, as_job=False, text=payload.input, voice=openai_voice(voice),
-        speed=speed, fmt=payload.response_format,
+        speed=speed, fmt=payload.response_format, use=payload.use, project=payload.project,
     )  # fmt: skip
 
 

@@ -17,6 +17,13 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+USE_HELP = (
+    "Cloned voices only: what the speech is for (personal, commercial or project), one of the "
+    "uses the speaker consented to; default: the consent's only use. Others are refused (403)."
+)
+PROJECT_HELP = 'With use "project": the project\'s name, as in the consent (default: that name).'
+
+
 class TTSIn(Schema):
     text: str = Field(..., min_length=1, description="Text (or SSML with ssml=true) to speak.")
     voice_id: str = Field("af_heart", description="Stock voice, blend, or cloned voice id.")
@@ -24,6 +31,8 @@ class TTSIn(Schema):
     speed: float = Field(1.0, ge=0.5, le=2.0)
     language: str | None = Field(None, description="Kokoro language code; default: the voice's.")
     ssml: bool = False
+    use: str = Field("", description=USE_HELP)
+    project: str = Field("", description=PROJECT_HELP)
 
 
 ERRORS = dict.fromkeys((400, 401, 402, 403, 404, 409, 413, 415, 422, 429), ErrorOut)
@@ -55,6 +64,8 @@ class SpeechIn(Schema):
     speed: float = Field(1.0, ge=0.25, le=4.0)
     instructions: str | None = None
     stream_format: Literal["audio", "sse"] | None = None
+    use: str = Field("", description=USE_HELP)
+    project: str = Field("", description=PROJECT_HELP)
 
 
 class VoiceOut(Schema):

@@ -26,6 +26,7 @@ from voices.services.consent import (
     consent_check,
     consent_create,
     consent_revocation_token,
+    consent_use,
 )
 from voices.services.erasure import (
     consent_approve,
@@ -33,7 +34,7 @@ from voices.services.erasure import (
     user_voices_erase,
     voice_erase,
 )
-from voices.services.policy import voice_style_for_tts
+from voices.services.policy import voice_style_for_tts, voice_use_for_tts
 from voices.services.samples import sample_add, sample_delete
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "consent_create",
     "consent_revocation_token",
     "consent_revoke",
+    "consent_use",
     "sample_add",
     "sample_delete",
     "user_voices_erase",
@@ -60,4 +62,5 @@ __all__ = [
     "voice_erase",
     "voice_rename",
     "voice_style_for_tts",
+    "voice_use_for_tts",
 ]

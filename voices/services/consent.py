@@ -17,9 +17,10 @@ from voices.exceptions import (
     ConsentExpired,
     ConsentRequired,
     ConsentRevoked,
+    UseNotPermitted,
 )
 from voices.models import ConsentRecord, Voice
-from voices.prompts import CONSENT_STATEMENTS, STATEMENT_VERSION, spoken_statement
+from voices.prompts import CONSENT_STATEMENTS, STATEMENT_VERSION, USES, spoken_statement
 from voices.selectors import REVOKE_SALT
 from voices.services.samples import quota_check
 from voices.storage import file_save, files_delete, sha256_hex
@@ -137,10 +138,11 @@ _AUDITED_CONSENT_FIELDS = (
 )  # fmt: skip
 
 
-def consent_check(*, consent: ConsentRecord | None, purpose: str) -> None:
+def consent_check(*, consent: ConsentRecord | None, purpose: str, project: str = "") -> None:
     """Raise the VoicePolicyError that stops `purpose` under this consent, if any.
 
-    `purpose` is CLONE (making the voice) or a permitted use the voice is about to speak for.
+    `purpose` is CLONE (making the voice) or the use (a key of USES) the voice is about to speak
+    for; `project` names the project when that use is "project".
     """
     if consent is None:
         raise ConsentRequired()
@@ -155,6 +157,49 @@ def consent_check(*, consent: ConsentRecord | None, purpose: str) -> None:
         ConsentRecord.Verification.APPROVED,
     ):
         raise ConsentAwaitingReview()
+    if consent.needs_staff:
+        raise ConsentAwaitingReview(
+            "The speaker is someone else: our staff check their signed consent document before "
+            "the voice can be used."
+        )
+    if purpose not in consent.uses:
+        raise UseNotPermitted(
+            f"The speaker's consent does not permit {_use_label(purpose)}; it permits "
+            f"{_uses_text(consent)}. Choose a permitted use."
+        )
+    if purpose == "project" and project.strip().casefold() != consent.project_name.casefold():
+        raise UseNotPermitted(
+            f"The speaker's consent permits this voice only for the project "
+            f"“{consent.project_name}”."
+        )
+
+
+def consent_use(*, consent: ConsentRecord, use: str = "", project: str = "") -> tuple[str, str]:
+    """The (use, project) a request speaks for: as asked, or else the consent's only use."""
+    use = use.strip().lower()
+    if not use:
+        if len(consent.uses) != 1:
+            raise UseNotPermitted(
+                f"Say which use this speech is for: the speaker's consent permits "
+                f"{_uses_text(consent)}."
+            )
+        use = consent.uses[0]
+    if use != "project":
+        return use, ""
+    return use, project.strip() or consent.project_name
+
+
+def _use_label(use: str) -> str:
+    label = dict(USES).get(use)
+    return f"“{label.lower()}”" if label else f"the use “{use[:40]}”"
+
+
+def _uses_text(consent: ConsentRecord) -> str:
+    labels = [
+        f"“{consent.project_name}” only" if use == "project" else dict(USES).get(use, use).lower()
+        for use in consent.uses
+    ]
+    return " and ".join(labels) or "no use"
 
 
 def consent_revocation_token(*, consent: ConsentRecord) -> str:
