@@ -145,6 +145,17 @@ def consents_for_staff(
         records = records.exclude(live)
     elif state == "expired":
         records = records.filter(live, expires_on__lt=today)
+    elif state == "needs_review":
+        # A consent for someone else waits for staff even once its checks have passed.
+        waiting = Q(verification=state) | Q(
+            verification=ConsentRecord.Verification.VERIFIED,
+            relation=ConsentRecord.Relation.OTHER,
+        )
+        records = records.filter(live & not_expired & waiting)
+    elif state == "verified":
+        records = records.filter(live & not_expired, verification=state).exclude(
+            relation=ConsentRecord.Relation.OTHER
+        )
     elif state in STAFF_STATES:
         records = records.filter(live & not_expired, verification=state)
     if relation:

@@ -5,7 +5,6 @@ Views parse, call one service and render; domain errors become form errors or 4x
 
 from __future__ import annotations
 
-import csv
 import mimetypes
 from functools import wraps
 
@@ -19,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from speeko_site.core.csv_export import csv_lines, csv_text
 from voices import audit, selectors, services
 from voices.exceptions import CloneRefused, UploadRejected, VoicePolicyError
 from voices.forms import (
@@ -344,30 +344,24 @@ def staff_consents(request: HttpRequest) -> HttpResponse:
 def staff_consents_csv(request: HttpRequest) -> StreamingHttpResponse:
     form = StaffFilterForm(request.GET or None)
     records = selectors.consents_for_staff(**(form.cleaned_data if form.is_valid() else {}))
-    writer = csv.writer(_Echo())
     header = ["consent", "voice", "account", "relation", "state", "speaker", "uses", "expires_on",
-              "speaker_match", "created_at", "revoked_at", "erased_at", "recording_sha256",
-              "document_sha256"]  # fmt: skip
+              "code_heard", "name_heard", "speaker_match", "created_at", "revoked_at",
+              "erased_at", "recording_sha256", "document_sha256"]  # fmt: skip
     rows = (
-        [c.public_id, c.voice_public_id, c.user_public_id, c.relation, c.state, c.speaker_name,
-         " ".join(c.uses), c.expires_on or "", c.speaker_match or "", c.created_at.isoformat(),
+        [c.public_id, c.voice_public_id, c.user_public_id, c.relation, c.state,
+         csv_text(c.speaker_name), " ".join(c.uses), c.expires_on or "", _yes_no(c.code_heard),
+         _yes_no(c.name_heard), c.speaker_match or "", c.created_at.isoformat(),
          c.revoked_at or "", c.erased_at or "", c.recording_sha256, c.document_sha256]
         for c in records.iterator()
     )  # fmt: skip
-    lines = (writer.writerow(row) for row in _prepend(header, rows))
+    lines = csv_lines(header, rows)
     response = StreamingHttpResponse(lines, content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="consent-records.csv"'
     return response
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _prepend(first, rest):
-    yield first
-    yield from rest
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
 
 
 @staff_required
