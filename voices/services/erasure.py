@@ -27,6 +27,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from billing.services import fee_refund
 from voices import audit
 from voices.exceptions import ConsentRevoked
 from voices.models import ConsentRecord, Voice
@@ -79,6 +80,9 @@ def voice_erase(*, voice: Voice, reason: str, actor: str, keep_row: bool = False
     `keep_row` leaves an empty voice with status "revoked" for its owner to see.
     """
     voice = Voice.objects.select_for_update().get(pk=voice.pk)
+    if voice.status == Voice.Status.PROCESSING and voice.fee_key:
+        # Erased mid-clone: the worker will find no voice to finish and never reach its refund.
+        fee_refund(idempotency_key=voice.fee_key, reason=f"Clone of {voice.public_id} erased")
     files = [voice.style_file, voice.preview_file, *voice.samples.values_list("file", flat=True)]
     consent = ConsentRecord.objects.select_for_update().filter(voice=voice).first()
     if consent is not None:
