@@ -102,6 +102,17 @@ class ConsentRecord(models.Model):
         "recording_sha256", "document_file", "document_sha256", "document_type", "ip_address",
         "user_agent", "created_at",
     )  # fmt: skip
+    # What the "consent.recorded" audit entry's payload holds: the chain's copy of the consent.
+    AUDITED_FIELDS = (
+        "relation", "speaker_name", "speaker_email", "statement_version", "uses", "project_name",
+        "expires_on", "signature", "spoken_text", "recording_sha256", "document_sha256",
+        "ip_address", "user_agent",
+    )  # fmt: skip
+    # What survives erasure, so a tombstone can still be compared with its erasure entry.
+    KEPT_FIELDS = (
+        "relation", "statement_version", "uses", "expires_on", "recording_sha256",
+        "document_sha256",
+    )  # fmt: skip
     TOMBSTONE_CLEARED = (
         "speaker_name", "speaker_email", "signature", "spoken_text", "uses_note", "project_name",
         "recording_file", "document_file", "ip_address", "user_agent", "transcript",
@@ -192,6 +203,12 @@ class ConsentRecord(models.Model):
             and self.verification in (self.Verification.VERIFIED, self.Verification.APPROVED)
             and not self.needs_staff
         )
+
+    def audited_fields(self) -> dict:
+        return {field: getattr(self, field) for field in self.AUDITED_FIELDS}
+
+    def kept_fields(self) -> dict:
+        return {field: getattr(self, field) for field in self.KEPT_FIELDS}
 
     @property
     def statement_heard(self) -> bool | None:

@@ -5,6 +5,7 @@ Views parse, call one service and render; domain errors become form errors or 4x
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from functools import wraps
 
@@ -29,7 +30,7 @@ from voices.forms import (
     StockFilterForm,
     TierForm,
 )
-from voices.models import ConsentRecord, Sample, Voice
+from voices.models import Sample, Voice
 from voices.previews import stock_preview_name, stock_preview_request
 from voices.prompts import GUIDED_PROMPTS, consent_code_new, spoken_statement
 from voices.storage import file_sha256
@@ -400,11 +401,35 @@ def staff_consent_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def staff_audit(request: HttpRequest) -> HttpResponse:
-    report = audit.audit_chain_verify()
+    """The chain, the consent rows against it, and (POST) a checkpoint staff kept, checked."""
+    checkpoints, error = None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("checkpoint")
+        try:
+            checkpoint = audit.checkpoint_parse(upload.read(4096) if upload else b"")
+        except ValueError as e:
+            error = str(e)
+        else:
+            checkpoints = [*audit.stored_checkpoints(), checkpoint]
     context = {
-        "report": report,
-        "states": ConsentRecord.Verification,
+        "report": audit.audit_chain_verify(checkpoints=checkpoints),
+        "records": audit.audit_records_verify(),
+        "uploaded": checkpoints is not None,
+        "error": error,
         "url": reverse("voices:staff_consents"),
     }
-    return render(request, "voices/staff_audit.html", context)
+    return render(request, "voices/staff_audit.html", context, status=400 if error else 200)
+
+
+@staff_required
+def staff_audit_checkpoint(request: HttpRequest) -> HttpResponse:
+    """Today's signed checkpoint, to keep somewhere the database's owner can't reach."""
+    checkpoint = audit.audit_checkpoint_store()
+    if checkpoint is None:
+        raise Http404("The audit chain is empty.")
+    response = HttpResponse(json.dumps(checkpoint, indent=2), content_type="application/json")
+    name = f"speeko-audit-checkpoint-{checkpoint['index']}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

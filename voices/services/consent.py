@@ -126,16 +126,9 @@ def _consent_rows_create(*, user, voice_name: str, row: dict) -> tuple[Voice, Co
         consent_public_id=consent.public_id,
         voice_public_id=voice.public_id,
         actor=f"user:{user.public_id}",
-        payload={k: row[k] for k in _AUDITED_CONSENT_FIELDS},
+        payload={k: row[k] for k in ConsentRecord.AUDITED_FIELDS},
     )
     return voice, consent
-
-
-_AUDITED_CONSENT_FIELDS = (
-    "relation", "speaker_name", "speaker_email", "statement_version", "uses", "project_name",
-    "expires_on", "signature", "spoken_text", "recording_sha256", "document_sha256", "ip_address",
-    "user_agent",
-)  # fmt: skip
 
 
 def consent_check(*, consent: ConsentRecord | None, purpose: str, project: str = "") -> None:

@@ -93,7 +93,10 @@ def voice_erase(*, voice: Voice, reason: str, actor: str, keep_row: bool = False
         consent_public_id=consent.public_id if consent else "",
         voice_public_id=voice.public_id,
         actor=actor,
-        payload={"reason": reason},
+        payload={
+            "reason": reason,
+            **({"kept": consent.kept_fields()} if consent is not None else {}),
+        },
     )
     public_id, owner = voice.public_id, voice.owner
     voice.samples.all().delete()
