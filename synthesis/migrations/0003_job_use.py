@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('synthesis', '0002_job_client_ref'),
+        ("synthesis", "0002_job_client_ref"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='job',
-            name='project',
+            model_name="job",
+            name="project",
             field=models.CharField(blank=True, max_length=120),
         ),
         migrations.AddField(
-            model_name='job',
-            name='use',
+            model_name="job",
+            name="use",
             field=models.CharField(blank=True, max_length=20),
         ),
     ]

@@ -15,7 +15,7 @@ from billing.pricing import cloning_fee_micros
 from billing.selectors import balance_for
 from tests.conftest import start_worker
 from tests.voices.conftest import LJ_SAMPLES, STRANGER, flac_bytes, poll_clone_page
-from voices.audit import Event, audit_chain_verify
+from voices.audit import Event, audit_chain_verify, audit_records_verify
 from voices.cloning.errors import CloningCancelled, CloningError
 from voices.models import AuditEntry, ConsentRecord, Voice
 from voices.prompts import GUIDED_PROMPTS, spoken_statement
@@ -135,7 +135,7 @@ def test_it_clones_a_consented_voice_end_to_end(client, alice, funded, spoken, s
     assert voice_style_for_tts(user=alice, public_id=voice.public_id).shape == (510, 1, 256)
     events = list(AuditEntry.objects.values_list("event", flat=True))
     assert events == [Event.CONSENT_RECORDED, Event.CONSENT_VERIFIED]
-    assert audit_chain_verify().intact
+    assert audit_chain_verify().intact and audit_records_verify() == []
 
 
 def test_a_consent_that_does_not_say_the_statement_stops_the_clone(
@@ -161,6 +161,7 @@ def test_a_consent_that_does_not_say_the_statement_stops_the_clone(
     consent = voice.consent
     assert consent.verification == ConsentRecord.Verification.NEEDS_REVIEW
     assert consent.code_heard is False and consent.name_heard is False and consent.transcript
+    assert audit_records_verify() == []  # the row still matches what the chain recorded
     entry = AuditEntry.objects.get(event=Event.CONSENT_NEEDS_REVIEW)
     assert entry.payload["code_heard"] is False and entry.payload["name_heard"] is False
     assert entry.payload["transcript_sha256"] == consent.transcript_sha256

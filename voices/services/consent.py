@@ -121,12 +121,14 @@ def _consent_rows_create(*, user, voice_name: str, row: dict) -> tuple[Voice, Co
         voice=voice, voice_public_id=voice.public_id, user=user, user_public_id=user.public_id,
         **row,
     )  # fmt: skip
+    # Audited as stored (the database normalises an IPv6 address), so the row can be compared.
+    consent.refresh_from_db()
     audit.audit_append(
         event=audit.Event.CONSENT_RECORDED,
         consent_public_id=consent.public_id,
         voice_public_id=voice.public_id,
         actor=f"user:{user.public_id}",
-        payload={k: row[k] for k in ConsentRecord.AUDITED_FIELDS},
+        payload=consent.audited_fields(),
     )
     return voice, consent
 
