@@ -53,7 +53,8 @@ def main() -> None:
         check = statement_check(
             transcript=heard.text, code="549-674", speaker_name="Linda Johnson", language="en"
         )
-        assert check.heard, heard.text
+        if not check.heard:
+            raise SystemExit(f"the statement was not heard: {heard.text!r}")
 
     cpu, wall = _timed(listen, args.runs)
     print(f"statement check ({seconds:.1f} s statement): cpu {cpu:.2f} s, wall {wall:.2f} s")
@@ -65,7 +66,8 @@ def main() -> None:
     consent = fingerprint(audio, SAMPLE_RATE)
 
     def compare():
-        assert not overlaps(consent, fingerprint(long, rate))
+        if overlaps(consent, fingerprint(long, rate)):
+            raise SystemExit("unrelated recordings were found to overlap")
 
     cpu, wall = _timed(compare, args.runs)
     print(f"take check ({len(long) / rate:.0f} s sample): cpu {cpu:.2f} s, wall {wall:.2f} s")
