@@ -134,11 +134,10 @@ def voice_clone_run(*, voice_id: int) -> Voice | None:
 def _consent_problem(*, voice: Voice, samples: list[bytes]) -> str:
     """Why the consent does not let this clone go ahead ("" when it does); checks are recorded."""
     consent = ConsentRecord.objects.get(voice=voice)
-    if consent.verification == ConsentRecord.Verification.APPROVED:
-        return ""  # staff listened and approved; nothing the checks say would overrule them
     evidence = consent_evidence(consent=consent, samples=samples)
     consent_verify(voice=voice, evidence=evidence)
-    if evidence.passed:
+    # Staff who listened and approved have the last word; the checks are still recorded.
+    if evidence.passed or consent.verification == ConsentRecord.Verification.APPROVED:
         return ""
     problems = "; ".join(evidence.problems())
     return (
