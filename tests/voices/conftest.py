@@ -115,6 +115,23 @@ def make_voice(speech):
     return make
 
 
+@pytest.fixture
+def draft(alice, make_voice):
+    """A draft voice of alice with a consent (recording: LJ_CONSENT) and no samples yet."""
+    voice = make_voice(alice, status=Voice.Status.DRAFT)
+    voice.samples.all().delete()
+    return voice
+
+
+def upload_sample(client, voice, name: str, data: bytes):
+    """Post one sample file to the samples page as the page's htmx form does."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("voices:clone_samples", args=[voice.public_id])
+    return client.post(url, {"file": SimpleUploadedFile(name, data)}, HTTP_HX_REQUEST="true")
+
+
 def poll_clone_page(client, voice: Voice, worker):
     """Open the voice's page and poll its progress partial as the browser does, until done.
 

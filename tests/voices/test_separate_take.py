@@ -4,12 +4,9 @@ import numpy as np
 import pytest
 import soundfile
 import soxr
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
-from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES, STRANGER, flac_bytes
+from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES, STRANGER, flac_bytes, upload_sample
 from voices.evidence.fingerprint import fingerprint, overlaps, shared_seconds
-from voices.models import Voice
 
 pytestmark = pytest.mark.django_db
 
@@ -40,22 +37,9 @@ def test_other_takes_share_nothing_even_from_the_same_speaker(speech, other):
     assert shared_seconds(fingerprint(consent, sr), fingerprint(audio, other_sr)) == 0.0
 
 
-@pytest.fixture
-def draft(alice, make_voice):
-    """A draft whose consent recording is LJ_CONSENT (see make_voice)."""
-    voice = make_voice(alice, status=Voice.Status.DRAFT)
-    voice.samples.all().delete()
-    return voice
-
-
-def _upload(client, voice, name, data):
-    url = reverse("voices:clone_samples", args=[voice.public_id])
-    return client.post(url, {"file": SimpleUploadedFile(name, data)}, HTTP_HX_REQUEST="true")
-
-
 def test_the_consent_recording_is_refused_as_a_sample(client, alice, draft, speech):
     client.force_login(alice)
-    response = _upload(client, draft, "again.flac", speech(LJ_CONSENT).read_bytes())
+    response = upload_sample(client, draft, "again.flac", speech(LJ_CONSENT).read_bytes())
     assert response.status_code == 400
     assert b"separate take" in response.content
     assert draft.samples.count() == 0
@@ -65,7 +49,7 @@ def test_a_re_encoded_cut_of_the_consent_is_refused(client, alice, draft, speech
     audio, sr = _read(speech(LJ_CONSENT))
     cut = soxr.resample(audio[int(0.5 * sr) : int(7.5 * sr)], sr, 24_000)
     client.force_login(alice)
-    response = _upload(client, draft, "cut.flac", flac_bytes(cut, 24_000))
+    response = upload_sample(client, draft, "cut.flac", flac_bytes(cut, 24_000))
     assert response.status_code == 400
     assert b"separate take" in response.content
     assert draft.samples.count() == 0
@@ -73,6 +57,6 @@ def test_a_re_encoded_cut_of_the_consent_is_refused(client, alice, draft, speech
 
 def test_another_take_of_the_same_speaker_is_accepted(client, alice, draft, speech):
     client.force_login(alice)
-    response = _upload(client, draft, "take.flac", speech(LJ_SAMPLES[0]).read_bytes())
+    response = upload_sample(client, draft, "take.flac", speech(LJ_SAMPLES[0]).read_bytes())
     assert response.status_code == 200, response.content.decode()[:500]
     assert draft.samples.count() == 1

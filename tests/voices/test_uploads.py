@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES, media_files
+from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES, media_files, upload_sample
 from voices.models import ConsentRecord, Sample, Voice
 
 pytestmark = pytest.mark.django_db
@@ -29,16 +29,7 @@ HOSTILE = {
 }
 
 
-@pytest.fixture
-def draft(alice, make_voice):
-    voice = make_voice(alice, status=Voice.Status.DRAFT)
-    voice.samples.all().delete()
-    return voice
-
-
-def _upload(client, voice, name, data):
-    url = reverse("voices:clone_samples", args=[voice.public_id])
-    return client.post(url, {"file": SimpleUploadedFile(name, data)}, HTTP_HX_REQUEST="true")
+_upload = upload_sample
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))

