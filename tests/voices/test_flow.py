@@ -17,6 +17,7 @@ from tests.conftest import start_worker
 from tests.voices.conftest import LJ_SAMPLES, STRANGER, flac_bytes, poll_clone_page
 from voices.audit import Event, audit_chain_verify, audit_records_verify
 from voices.cloning.errors import CloningCancelled, CloningError
+from voices.exceptions import UseNotPermitted
 from voices.models import AuditEntry, ConsentRecord, Voice
 from voices.prompts import GUIDED_PROMPTS, spoken_statement
 from voices.services import voice_style_for_tts
@@ -132,9 +133,13 @@ def test_it_clones_a_consented_voice_end_to_end(client, alice, funded, spoken, s
     preview = client.get(reverse("voices:preview", args=[voice.public_id]))
     assert preview.status_code == 200
     assert len(b"".join(preview.streaming_content)) > 1000
-    assert voice_style_for_tts(user=alice, public_id=voice.public_id).shape == (510, 1, 256)
+    # The speaker permitted two uses: a request says which one it is for.
+    with pytest.raises(UseNotPermitted, match="Say which use"):
+        voice_style_for_tts(user=alice, public_id=voice.public_id)
+    style = voice_style_for_tts(user=alice, public_id=voice.public_id, use="personal")
+    assert style.shape == (510, 1, 256)
     events = list(AuditEntry.objects.values_list("event", flat=True))
-    assert events == [Event.CONSENT_RECORDED, Event.CONSENT_VERIFIED]
+    assert events == [Event.CONSENT_RECORDED, Event.CONSENT_VERIFIED, Event.USE_REFUSED]
     assert audit_chain_verify().intact and audit_records_verify() == []
 
 
