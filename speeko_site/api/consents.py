@@ -55,6 +55,13 @@ class ConsentOut(Schema):
     uses: list[str]
     expires_on: date | None
     verification: str
+    statement_heard: bool | None = Field(
+        description="Whether the spoken statement said the one-time code and the speaker's name "
+        "(null until a cloning worker has listened to it)."
+    )
+    speaker_match: float | None = Field(
+        description="Similarity of the consent recording's voice and the samples' (0 to 1)."
+    )
     revoked: bool
     created_at: datetime
 
@@ -75,7 +82,8 @@ def _consent_payload(consent: Any) -> dict[str, Any]:
         "consent_id": consent.public_id, "voice_id": consent.voice_public_id or None,
         "relation": consent.relation, "speaker_name": consent.speaker_name,
         "uses": consent.uses, "expires_on": consent.expires_on,
-        "verification": consent.verification, "revoked": consent.revoked_at is not None,
+        "verification": consent.state, "statement_heard": consent.statement_heard,
+        "speaker_match": consent.speaker_match, "revoked": consent.revoked_at is not None,
         "created_at": consent.created_at,
     }  # fmt: skip
 
