@@ -141,8 +141,8 @@ def _consent_problem(*, voice: Voice, samples: list[bytes]) -> str:
         return ""
     problems = "; ".join(evidence.problems())
     return (
-        f"The consent could not be verified: {problems}. Nothing was cloned and the fee was "
-        "refunded. Record the consent again, or ask staff to review it."
+        f"The consent could not be verified: {problems}. Nothing was cloned. Record the consent "
+        "again, or ask staff to review it."
     )
 
 
