@@ -30,6 +30,7 @@ $(STAMP): pyproject.toml
 assets: $(STAMP)
 	@if [ -f synthesis/engine/assets.py ]; then $(PY) -m synthesis.engine.assets install; fi
 	@if [ -f voices/cloning/assets.py ]; then $(PY) -m voices.cloning.assets install; fi
+	@if [ -f voices/evidence/assets.py ]; then $(PY) -m voices.evidence.assets install; fi
 
 ## Browser tests drive the system Chromium; install it from the distribution if it is missing.
 system-test-deps:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from billing.pricing import (
     dollars_per_thousand_characters,
 )
 from billing.selectors import balance_for, ledger_entry_get_for_user, ledger_for, usage_by_day
+from speeko_site.core.csv_export import csv_lines, csv_text
 
 
 def _wants_partial(request: HttpRequest) -> bool:
@@ -80,17 +80,8 @@ def ledger_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_lines(entries) -> Iterator[str]:
-    # Streamed row by row so a long ledger never sits in memory whole.
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
-    for entry in entries.iterator(chunk_size=500):
-        yield writer.writerow(_csv_row(entry))
+    return csv_lines(CSV_HEADER, (_csv_row(entry) for entry in entries.iterator(chunk_size=500)))
 
 
 CSV_HEADER = [
@@ -99,17 +90,12 @@ CSV_HEADER = [
 ]  # fmt: skip
 
 
-def _csv_text(value: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet; memos are typed by people.
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
-
-
 def _csv_row(entry) -> list:
     return [
         entry.public_id, entry.created_at.isoformat(), entry.kind,
         decimal_usd(entry.amount_micros), decimal_usd(entry.balance_after_micros),
         entry.amount_micros, entry.balance_after_micros, entry.characters,
-        _csv_text(entry.reference), _csv_text(entry.memo),
+        csv_text(entry.reference), csv_text(entry.memo),
     ]  # fmt: skip
 
 

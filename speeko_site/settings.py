@@ -356,6 +356,13 @@ CELERY_BEAT_SCHEDULE["voices-reconcile-clones"] = {
     "schedule": 600.0,
     "options": {"queue": "maintenance"},
 }
+# A signed checkpoint of the consent audit chain's head, each day, in the media storage and the
+# log: with it, cutting the newest entries from the database shows.
+CELERY_BEAT_SCHEDULE["voices-audit-checkpoint"] = {
+    "task": "voices.audit_checkpoint",
+    "schedule": 24 * 3600.0,
+    "options": {"queue": "maintenance"},
+}
 # Key of the consent audit hash chain. Set it explicitly in production: rotating SECRET_KEY would
 # otherwise make every existing entry fail verification.
 VOICES_AUDIT_KEY = (

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from voices.prompts import USES
+
 LANGUAGE_CHOICES = [
     ("", "From the voice"),
     ("a", "English (US)"),
@@ -42,6 +44,13 @@ class SynthesisForm(forms.Form):
     speed = forms.FloatField(min_value=0.5, max_value=2.0, initial=1.0)
     format = forms.ChoiceField(choices=PAGE_FORMAT_CHOICES, initial="mp3")
     dictionary = forms.CharField(max_length=60, required=False, label="Pronunciation")
+    use = forms.ChoiceField(
+        choices=[("", "Its only permitted use")] + USES,
+        required=False,
+        label="Use (cloned voices)",
+        help_text="What the speech is for; it must be a use the speaker consented to.",
+    )
+    project = forms.CharField(max_length=120, required=False, label="Project")
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]

@@ -41,6 +41,9 @@ class Job(models.Model):
     format = models.CharField(max_length=8, default="mp3")
     source = models.CharField(max_length=16, default="web")
     # Which API key submitted the job (its public id), for per-key usage and limits.
+    # What a cloned voice speaks for (a permitted use of its consent, and the project's name).
+    use = models.CharField(max_length=20, blank=True)
+    project = models.CharField(max_length=120, blank=True)
     client_ref = models.CharField(max_length=64, blank=True, db_index=True)
     billable_characters = models.PositiveIntegerField()
     estimated_cost_micros = models.PositiveBigIntegerField()

@@ -66,14 +66,24 @@ def voice_kind(voice: str) -> Job.VoiceKind:
     return Job.VoiceKind.STOCK
 
 
-def _cloned_style(*, user: Any, voice: str) -> np.ndarray:
+def _cloned_style(*, user: Any, voice: str, use: str, project: str) -> np.ndarray:
     from voices.services import voice_style_for_tts
 
-    return voice_style_for_tts(user=user, public_id=voice)
+    return voice_style_for_tts(user=user, public_id=voice, use=use, project=project)
+
+
+def _cloned_use(*, user: Any, voice: str, use: str, project: str) -> tuple[str, str]:
+    from voices.services import voice_use_for_tts
+
+    try:
+        return voice_use_for_tts(user=user, public_id=voice, use=use, project=project)
+    except Http404 as e:
+        raise errors.UnknownVoice(f"You have no cloned voice with the id {voice!r}.") from e
 
 
 def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, ssml: bool,
-              fmt: str, lexicon: list[dict] | None = None) -> None:  # fmt: skip
+              fmt: str, lexicon: list[dict] | None = None, use: str = "",
+              project: str = "") -> None:  # fmt: skip
     """Check everything the worker would reject, before any credit is reserved."""
     from synthesis.engine import errors as engine_errors
 
@@ -90,7 +100,11 @@ def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, 
         )
     kind = voice_kind(voice)
     try:
-        style = _cloned_style(user=user, voice=voice) if kind == Job.VoiceKind.CLONED else voice
+        style = (
+            _cloned_style(user=user, voice=voice, use=use, project=project)
+            if kind == Job.VoiceKind.CLONED
+            else voice
+        )
     except Http404 as e:
         raise errors.UnknownVoice(f"You have no cloned voice with the id {voice!r}.") from e
     try:
@@ -181,21 +195,31 @@ def job_submit(
     key_limit: int | None = None,
     timestamps: bool = False,
     dictionary_ids: list[str] | None = None,
+    use: str = "",
+    project: str = "",
 ) -> Job:
     """Validate a request, reserve its cost and queue it. Raises SynthesisError subclasses,
-    VoicePolicyError (cloned voice not usable) or InsufficientCredits; nothing is kept then.
+    VoicePolicyError (cloned voice not usable, or not for this use) or InsufficientCredits;
+    nothing is kept then.
 
     `key_limit` is the monthly character limit of the API key named by `client_ref`, if any.
+    `use`/`project` say what a cloned voice speaks for (default: its consent's only permitted
+    use).
     """
     voice = voice.strip()
+    if voice_kind(voice) == Job.VoiceKind.CLONED:
+        use, project = _cloned_use(user=user, voice=voice, use=use, project=project)
+    else:
+        use, project = "", ""
     lexicon, dictionaries = lexicon_for_request(user=user, ids=dictionary_ids or [])
     _validate(user=user, text=text, voice=voice, language=language, speed=speed, ssml=ssml,
-              fmt=fmt, lexicon=lexicon)  # fmt: skip
+              fmt=fmt, lexicon=lexicon, use=use, project=project)  # fmt: skip
     characters, cost = job_estimate(text=text, voice=voice, ssml=ssml)
     fields = {
         "voice": voice, "voice_kind": voice_kind(voice), "text": text, "ssml": ssml,
         "language": language, "speed": speed, "format": fmt, "source": source,
-        "client_ref": client_ref, "billable_characters": characters,
+        "client_ref": client_ref, "billable_characters": characters, "use": use,
+        "project": project,
         "estimated_cost_micros": cost, "with_timestamps": timestamps, "lexicon": lexicon,
         "dictionaries": dictionaries,
     }  # fmt: skip
@@ -313,7 +337,8 @@ def _produce(job: Job, writer: Any, sink: Any, listen: Any) -> _AudioStats:
 
     voice: Any = job.voice
     if job.voice_kind == Job.VoiceKind.CLONED:
-        voice = _cloned_style(user=job.owner, voice=job.voice)
+        # Checked again at run time: the consent may have been revoked or changed meanwhile.
+        voice = _cloned_style(user=job.owner, voice=job.voice, use=job.use, project=job.project)
     stats, beat = _AudioStats(), _Beat(job)
     limit = spoken_measure(job.text, ssml=job.ssml).audio_limit_seconds
     request = {

@@ -68,6 +68,7 @@ def playground(request: HttpRequest) -> HttpResponse:
             dictionary_ids=form.dictionary_ids(),
             # Free (the model predicts durations anyway) and the player highlights words with it.
             timestamps=True,
+            use=form.cleaned_data["use"], project=form.cleaned_data["project"],
         )  # fmt: skip
     except (SynthesisError, VoicePolicyError, InsufficientCredits) as e:
         form.add_error(_field_for(e, form), str(e)[:1].upper() + str(e)[1:])

@@ -59,3 +59,8 @@ class CloneRefused(Exception):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+
+class UseNotPermitted(VoicePolicyError):
+    code = "use_not_permitted"
+    default_message = "The speaker's consent does not permit this use of the voice."

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -8,6 +10,7 @@ from voices.exceptions import UploadRejected
 from voices.models import ConsentRecord, Voice
 from voices.prompts import CONSENT_STATEMENTS, GUIDED_PROMPTS, USES
 from voices.selectors import STAFF_STATES
+from voices.services.consent import ConsentFields
 from voices.uploads import audio_check, document_check
 
 
@@ -79,6 +82,12 @@ class ConsentForm(forms.Form):
         if "project" in data.get("uses", []) and not data.get("project_name"):
             self.add_error("project_name", "Name the project the voice may be used for.")
         return data
+
+    def consent_fields(self) -> ConsentFields:
+        """The valid form's answers (call after is_valid())."""
+        data = self.cleaned_data
+        names = [f.name for f in dataclasses.fields(ConsentFields)]
+        return ConsentFields(**{n: data[n] for n in names if data.get(n) is not None})
 
     def _document(self):
         try:

@@ -102,9 +102,20 @@ class ConsentRecord(models.Model):
         "recording_sha256", "document_file", "document_sha256", "document_type", "ip_address",
         "user_agent", "created_at",
     )  # fmt: skip
+    # What the "consent.recorded" audit entry's payload holds: the chain's copy of the consent.
+    AUDITED_FIELDS = (
+        "relation", "speaker_name", "speaker_email", "statement_version", "uses", "project_name",
+        "expires_on", "signature", "spoken_text", "recording_sha256", "document_sha256",
+        "ip_address", "user_agent",
+    )  # fmt: skip
+    # What survives erasure, so a tombstone can still be compared with its erasure entry.
+    KEPT_FIELDS = (
+        "relation", "statement_version", "uses", "expires_on", "recording_sha256",
+        "document_sha256",
+    )  # fmt: skip
     TOMBSTONE_CLEARED = (
         "speaker_name", "speaker_email", "signature", "spoken_text", "uses_note", "project_name",
-        "recording_file", "document_file", "ip_address", "user_agent",
+        "recording_file", "document_file", "ip_address", "user_agent", "transcript",
     )  # fmt: skip
 
     public_id = models.CharField(
@@ -145,6 +156,12 @@ class ConsentRecord(models.Model):
         max_length=14, choices=Verification.choices, default=Verification.PENDING
     )
     speaker_match = models.FloatField(null=True, blank=True)
+    # The spoken statement, as the recogniser heard it on the cloning worker (None: not checked).
+    code_heard = models.BooleanField(null=True, blank=True)
+    name_heard = models.BooleanField(null=True, blank=True)
+    transcript = models.CharField(max_length=600, blank=True)
+    transcript_sha256 = models.CharField(max_length=64, blank=True)
+    recogniser = models.CharField(max_length=80, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.CharField(max_length=120, blank=True)
@@ -184,6 +201,26 @@ class ConsentRecord(models.Model):
             and self.erased_at is None
             and not self.is_expired
             and self.verification in (self.Verification.VERIFIED, self.Verification.APPROVED)
+            and not self.needs_staff
+        )
+
+    def audited_fields(self) -> dict:
+        return {field: getattr(self, field) for field in self.AUDITED_FIELDS}
+
+    def kept_fields(self) -> dict:
+        return {field: getattr(self, field) for field in self.KEPT_FIELDS}
+
+    @property
+    def statement_heard(self) -> bool | None:
+        if self.code_heard is None or self.name_heard is None:
+            return None
+        return self.code_heard and self.name_heard
+
+    @property
+    def needs_staff(self) -> bool:
+        """Verified or not, a consent for someone else waits for staff to read its document."""
+        return (
+            self.relation == self.Relation.OTHER and self.verification != self.Verification.APPROVED
         )
 
     @property
@@ -193,6 +230,8 @@ class ConsentRecord(models.Model):
             return "revoked"
         if self.is_expired:
             return "expired"
+        if self.verification == self.Verification.VERIFIED and self.needs_staff:
+            return self.Verification.NEEDS_REVIEW
         return self.verification
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import secrets
 
 STATEMENT_VERSION = "2026-11.1"
+# The language the statement is shown in, and so the one the recogniser listens for.
+STATEMENT_LANGUAGE = "en"
 
 CONSENT_STATEMENTS: list[tuple[str, str]] = [
     (

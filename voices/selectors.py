@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.core import signing
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -12,6 +13,7 @@ from speeko_site.core.dates import day_start
 from voices.models import AuditEntry, ConsentRecord, Sample, Voice
 
 VISIBLE = [s for s in Voice.Status.values if s != Voice.Status.DRAFT]
+REVOKE_SALT = "voices.consent.revoke"
 
 
 def voices_for_user(*, user) -> QuerySet[Voice]:
@@ -58,6 +60,18 @@ def consent_get_for_user(*, user, public_id: str) -> ConsentRecord:
     consent = records.select_related("voice", "user").first()
     if consent is None:
         raise Http404("No such consent record.")
+    return consent
+
+
+def consent_from_revocation_token(token: str) -> ConsentRecord:
+    """The consent a speaker's revocation link points at; 404 for a forged or unknown link."""
+    try:
+        public_id = signing.loads(token, salt=REVOKE_SALT)
+    except signing.BadSignature as e:
+        raise Http404("This revocation link is not valid.") from e
+    consent = ConsentRecord.objects.filter(public_id=public_id).first()
+    if consent is None:
+        raise Http404("This revocation link is not valid.")
     return consent
 
 
@@ -155,6 +169,17 @@ def consents_for_staff(
         records = records.exclude(live)
     elif state == "expired":
         records = records.filter(live, expires_on__lt=today)
+    elif state == "needs_review":
+        # A consent for someone else waits for staff even once its checks have passed.
+        waiting = Q(verification=state) | Q(
+            verification=ConsentRecord.Verification.VERIFIED,
+            relation=ConsentRecord.Relation.OTHER,
+        )
+        records = records.filter(live & not_expired & waiting)
+    elif state == "verified":
+        records = records.filter(live & not_expired, verification=state).exclude(
+            relation=ConsentRecord.Relation.OTHER
+        )
     elif state in STAFF_STATES:
         records = records.filter(live & not_expired, verification=state)
     if relation:

@@ -35,6 +35,13 @@ def clones_reconcile_task() -> None:
     clones_reconcile()
 
 
+@shared_task(name="voices.audit_checkpoint")
+def audit_checkpoint_task() -> None:
+    from voices.audit import audit_checkpoint_store
+
+    audit_checkpoint_store()
+
+
 @shared_task(acks_late=True)
 def stock_preview_task(voice_id: str) -> None:
     from voices.previews import stock_preview_render

@@ -7,6 +7,7 @@ its header). Every refusal raises UploadRejected with a message that says what t
 
 from __future__ import annotations
 
+import io
 import threading
 from dataclasses import dataclass
 
@@ -28,6 +29,10 @@ _AUDIO_MAGIC: list[tuple[int, bytes, str, str]] = [
     (4, b"ftyp", "audio/mp4", "m4a"),
     (0, b"\x1a\x45\xdf\xa3", "audio/webm", "webm"),
 ]
+
+
+# A photo or scan of a signed page is hundreds of pixels across; a thumbnail can't be read.
+MIN_DOCUMENT_PIXELS = 200
 
 
 @dataclass(frozen=True)
@@ -113,21 +118,46 @@ def document_check(upload: UploadedFile | None, *, max_bytes: int) -> CheckedDoc
     kind = _document_kind(data)
     if kind is None:
         raise UploadRejected(
-            "The signed consent document must be a complete PDF, PNG or JPEG file "
-            "(a scan or photo of the signed page works)."
+            "The signed consent document must be a complete, readable PDF, PNG or JPEG file "
+            f"(a scan or photo of the signed page, at least {MIN_DOCUMENT_PIXELS} pixels across, "
+            "works)."
         )
     return CheckedDocument(data, *kind)
 
 
 def _document_kind(data: bytes) -> tuple[str, str] | None:
-    tail = data[-2048:]
-    if data.startswith(b"%PDF-") and b"%%EOF" in tail:
-        return "application/pdf", "pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and b"IEND" in tail:
-        return "image/png", "png"
-    if data.startswith(b"\xff\xd8\xff") and b"\xff\xd9" in data[-64:]:
-        return "image/jpeg", "jpg"
+    """What the document really is, by parsing it: a PDF with a page, or a whole PNG or JPEG."""
+    if data.startswith(b"%PDF-"):
+        return ("application/pdf", "pdf") if _pdf_pages(data) else None
+    if data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff"):
+        return _image_kind(data)
     return None
+
+
+def _pdf_pages(data: bytes) -> int:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        # A page must have a size: a page object with nothing behind it is not a signed page.
+        return sum(1 for page in reader.pages if page.mediabox.width and page.mediabox.height)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        return 0
+
+
+def _image_kind(data: bytes) -> tuple[str, str] | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, size = image.format, image.size
+            image.load()  # decodes every pixel: a truncated scan fails here
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+    if min(size) < MIN_DOCUMENT_PIXELS:
+        return None
+    return {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg")}.get(kind or "")
 
 
 def _reason(error: Exception) -> str:

@@ -44,6 +44,11 @@ urlpatterns = [
         name="staff_consent_revoke",
     ),
     path("staff/audit/", views.staff_audit, name="staff_audit"),
+    path(
+        "staff/audit/checkpoint.json",
+        views.staff_audit_checkpoint,
+        name="staff_audit_checkpoint",
+    ),
     path("<pid:public_id>/", views.voice_detail, name="detail"),
     path("<pid:public_id>/progress/", views.voice_progress, name="progress"),
     path("<pid:public_id>/cancel/", views.voice_cancel, name="cancel"),

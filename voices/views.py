@@ -5,7 +5,7 @@ Views parse, call one service and render; domain errors become form errors or 4x
 
 from __future__ import annotations
 
-import csv
+import json
 import mimetypes
 from functools import wraps
 
@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from speeko_site.core.csv_export import csv_lines, csv_text
 from voices import audit, selectors, services
 from voices.exceptions import CloneRefused, UploadRejected, VoicePolicyError
 from voices.forms import (
@@ -29,7 +30,7 @@ from voices.forms import (
     StockFilterForm,
     TierForm,
 )
-from voices.models import ConsentRecord, Sample, Voice
+from voices.models import Sample, Voice
 from voices.previews import stock_preview_name, stock_preview_request
 from voices.prompts import GUIDED_PROMPTS, consent_code_new, spoken_statement
 from voices.storage import file_sha256
@@ -117,7 +118,7 @@ def clone_consent(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             voice = services.consent_create(
-                user=request.user, code=code, **_consent_fields(form.cleaned_data),
+                user=request.user, fields=form.consent_fields(), code=code,
                 ip_address=request.META.get("REMOTE_ADDR"),
                 user_agent=request.headers.get("User-Agent", ""),
             )  # fmt: skip
@@ -133,16 +134,6 @@ def clone_consent(request: HttpRequest) -> HttpResponse:
         "statement": spoken_statement(speaker_name=speaker, code=code),
     }
     return render(request, "voices/clone_consent.html", context, status=400 if form.errors else 200)
-
-
-def _consent_fields(data: dict) -> dict:
-    keep = ["voice_name", "relation", "speaker_name", "speaker_email", "uses", "project_name"]
-    fields = {k: data[k] for k in keep}
-    fields.update(
-        uses_note=data.get("uses_note", ""), expires_on=data.get("expires_on"),
-        signature=data["signature"], recording=data["recording"], document=data.get("document"),
-    )  # fmt: skip
-    return fields
 
 
 @login_required
@@ -336,7 +327,7 @@ def consent_document(request: HttpRequest, public_id: str) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def revoke(request: HttpRequest, token: str) -> HttpResponse:
     """The speaker's own page (no account needed): the signed link is the credential."""
-    consent = services.consent_from_revocation_token(token)
+    consent = selectors.consent_from_revocation_token(token)
     if request.method == "POST" and consent.revoked_at is None:
         services.consent_revoke(consent=consent, by="speaker", actor="speaker:link")
         consent.refresh_from_db()
@@ -358,30 +349,24 @@ def staff_consents(request: HttpRequest) -> HttpResponse:
 def staff_consents_csv(request: HttpRequest) -> StreamingHttpResponse:
     form = StaffFilterForm(request.GET or None)
     records = selectors.consents_for_staff(**(form.cleaned_data if form.is_valid() else {}))
-    writer = csv.writer(_Echo())
     header = ["consent", "voice", "account", "relation", "state", "speaker", "uses", "expires_on",
-              "speaker_match", "created_at", "revoked_at", "erased_at", "recording_sha256",
-              "document_sha256"]  # fmt: skip
+              "code_heard", "name_heard", "speaker_match", "created_at", "revoked_at",
+              "erased_at", "recording_sha256", "document_sha256"]  # fmt: skip
     rows = (
-        [c.public_id, c.voice_public_id, c.user_public_id, c.relation, c.state, c.speaker_name,
-         " ".join(c.uses), c.expires_on or "", c.speaker_match or "", c.created_at.isoformat(),
+        [c.public_id, c.voice_public_id, c.user_public_id, c.relation, c.state,
+         csv_text(c.speaker_name), " ".join(c.uses), c.expires_on or "", _yes_no(c.code_heard),
+         _yes_no(c.name_heard), c.speaker_match or "", c.created_at.isoformat(),
          c.revoked_at or "", c.erased_at or "", c.recording_sha256, c.document_sha256]
         for c in records.iterator()
     )  # fmt: skip
-    lines = (writer.writerow(row) for row in _prepend(header, rows))
+    lines = csv_lines(header, rows)
     response = StreamingHttpResponse(lines, content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="consent-records.csv"'
     return response
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _prepend(first, rest):
-    yield first
-    yield from rest
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
 
 
 @staff_required
@@ -420,11 +405,35 @@ def staff_consent_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def staff_audit(request: HttpRequest) -> HttpResponse:
-    report = audit.audit_chain_verify()
+    """The chain, the consent rows against it, and (POST) a checkpoint staff kept, checked."""
+    checkpoints, error = None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("checkpoint")
+        try:
+            checkpoint = audit.checkpoint_parse(upload.read(4096) if upload else b"")
+        except ValueError as e:
+            error = str(e)
+        else:
+            checkpoints = [*audit.stored_checkpoints(), checkpoint]
     context = {
-        "report": report,
-        "states": ConsentRecord.Verification,
+        "report": audit.audit_chain_verify(checkpoints=checkpoints),
+        "records": audit.audit_records_verify(),
+        "uploaded": checkpoints is not None,
+        "error": error,
         "url": reverse("voices:staff_consents"),
     }
-    return render(request, "voices/staff_audit.html", context)
+    return render(request, "voices/staff_audit.html", context, status=400 if error else 200)
+
+
+@staff_required
+def staff_audit_checkpoint(request: HttpRequest) -> HttpResponse:
+    """Today's signed checkpoint, to keep somewhere the database's owner can't reach."""
+    checkpoint = audit.audit_checkpoint_store()
+    if checkpoint is None:
+        raise Http404("The audit chain is empty.")
+    response = HttpResponse(json.dumps(checkpoint, indent=2), content_type="application/json")
+    name = f"speeko-audit-checkpoint-{checkpoint['index']}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -57,6 +57,13 @@ class ConsentOut(Schema):
     uses: list[str]
     expires_on: date | None
     verification: str
+    statement_heard: bool | None = Field(
+        description="Whether the spoken statement said the one-time code and the speaker's name "
+        "(null until a cloning worker has listened to it)."
+    )
+    speaker_match: float | None = Field(
+        description="Similarity of the consent recording's voice and the samples' (0 to 1)."
+    )
     revoked: bool
     created_at: datetime
 
@@ -78,7 +85,8 @@ def _consent_payload(consent: Any) -> dict[str, Any]:
         "consent_id": consent.public_id, "voice_id": consent.voice_public_id or None,
         "relation": consent.relation, "speaker_name": consent.speaker_name,
         "uses": consent.uses, "expires_on": consent.expires_on,
-        "verification": consent.verification, "revoked": consent.revoked_at is not None,
+        "verification": consent.state, "statement_heard": consent.statement_heard,
+        "speaker_match": consent.speaker_match, "revoked": consent.revoked_at is not None,
         "created_at": consent.created_at,
     }  # fmt: skip
 
@@ -154,14 +162,10 @@ def consent_create(
         form = _form_for(request, statements)
         if not form.is_valid():
             return _form_error(form)
-        fields = {k: form.cleaned_data.get(k) for k in (
-            "voice_name", "relation", "speaker_name", "speaker_email", "uses", "project_name",
-            "uses_note", "expires_on", "signature", "recording", "document",
-        )}  # fmt: skip
         voice = voice_services.consent_create(
-            user=request.user, code=code, ip_address=request.META.get("REMOTE_ADDR"),
+            user=request.user, fields=form.consent_fields(), code=code,
+            ip_address=request.META.get("REMOTE_ADDR"),
             user_agent=request.headers.get("User-Agent", ""),
-            **fields,
         )  # fmt: skip
         return api.create_response(request, _consent_payload(voice.consent), status=201)
 

@@ -133,6 +133,7 @@ def _speech_fields(payload: TTSIn) -> dict[str, Any]:
         "speed": payload.speed, "fmt": payload.format, "ssml": payload.ssml,
         "timestamps": payload.timestamps,
         "dictionary_ids": payload.pronunciation_dictionary_ids,
+        "use": payload.use, "project": payload.project,
     }  # fmt: skip
 
 
@@ -205,7 +206,7 @@ def openai_speech(request: HttpRequest, payload: SpeechIn):
     speed = min(2.0, max(0.5, payload.speed))
     return _submit(
         request, as_job=False, text=payload.input, voice=openai_voice(voice),
-        speed=speed, fmt=payload.response_format,
+        speed=speed, fmt=payload.response_format, use=payload.use, project=payload.project,
     )  # fmt: skip
 
 

@@ -20,6 +20,13 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+USE_HELP = (
+    "Cloned voices only: what the speech is for (personal, commercial or project), one of the "
+    "uses the speaker consented to; default: the consent's only use. Others are refused (403)."
+)
+PROJECT_HELP = 'With use "project": the project\'s name, as in the consent (default: that name).'
+
+
 class TTSIn(Schema):
     text: str = Field(..., min_length=1, description="Text (or SSML with ssml=true) to speak.")
     voice_id: str = Field(
@@ -42,6 +49,8 @@ class TTSIn(Schema):
         max_length=3,
         description="Up to 3 of your pronunciation dictionaries (pd_...), applied in order.",
     )
+    use: str = Field("", description=USE_HELP)
+    project: str = Field("", description=PROJECT_HELP)
 
 
 ERRORS = dict.fromkeys((400, 401, 402, 403, 404, 409, 413, 415, 422, 429, 503), ErrorOut)
@@ -86,6 +95,8 @@ class SpeechIn(Schema):
         description="Accepted for compatibility and ignored: steer delivery with SSML on /v1/tts.",
     )
     stream_format: Literal["audio", "sse"] | None = None
+    use: str = Field("", description=USE_HELP)
+    project: str = Field("", description=PROJECT_HELP)
 
 
 Verdict = Literal["ok", "warn", "reject"]

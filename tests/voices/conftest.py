@@ -112,6 +112,23 @@ def make_voice(speech):
     return make
 
 
+@pytest.fixture
+def draft(alice, make_voice):
+    """A draft voice of alice with a consent (recording: LJ_CONSENT) and no samples yet."""
+    voice = make_voice(alice, status=Voice.Status.DRAFT)
+    voice.samples.all().delete()
+    return voice
+
+
+def upload_sample(client, voice, name: str, data: bytes):
+    """Post one sample file to the samples page as the page's htmx form does."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("voices:clone_samples", args=[voice.public_id])
+    return client.post(url, {"file": SimpleUploadedFile(name, data)}, HTTP_HX_REQUEST="true")
+
+
 def poll_clone_page(client, voice: Voice, worker):
     """Open the voice's page and poll its progress partial as the browser does, until done.
 
@@ -133,3 +150,29 @@ def poll_clone_page(client, voice: Voice, worker):
 
     final = wait_until(finished, timeout=600, interval=1, message=worker.log()[-3000:])
     return final, seen
+
+
+@pytest.fixture(scope="session")
+def spoken():
+    """Render a sentence with the real engine and a stock voice: (mono float32, sample rate).
+
+    Renders are kept for the whole run: several tests need the same statement.
+    """
+    from synthesis.engine import SAMPLE_RATE, get_engine
+
+    rendered: dict[tuple[str, str], np.ndarray] = {}
+
+    def say(text: str, voice: str = "af_heart") -> tuple[np.ndarray, int]:
+        if (text, voice) not in rendered:
+            rendered[text, voice] = get_engine().synthesize(text, voice=voice, speed=1.0)
+        return rendered[text, voice], SAMPLE_RATE
+
+    return say
+
+
+def flac_bytes(audio: np.ndarray, sample_rate: int) -> bytes:
+    import soundfile
+
+    buffer = io.BytesIO()
+    soundfile.write(buffer, audio, sample_rate, format="FLAC")
+    return buffer.getvalue()

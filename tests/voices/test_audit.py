@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from voices.audit import Event, audit_append, audit_blank_payloads, audit_chain_verify
+from voices.audit import Event, audit_append, audit_chain_verify
 from voices.models import AuditEntry
+from voices.services import voice_erase
 
 pytestmark = pytest.mark.django_db
 
@@ -72,10 +73,16 @@ def test_deleting_entries_is_detected():
     assert audit_chain_verify().broken_index == 2
 
 
-def test_blanking_payloads_for_erasure_keeps_the_chain_intact():
+def test_blanking_payloads_for_erasure_keeps_the_chain_intact(alice, make_voice):
     _chain()
-    audit_blank_payloads(consent_public_id="cs_00000002")
-    assert AuditEntry.objects.get(index=2).payload == {}
+    voice = make_voice(alice)
+    recorded = audit_append(
+        event=Event.CONSENT_RECORDED, consent_public_id=voice.consent.public_id,
+        voice_public_id=voice.public_id, payload=voice.consent.audited_fields(),
+    )  # fmt: skip
+    voice_erase(voice=voice, reason="deleted by owner", actor="user:test")
+    recorded.refresh_from_db()
+    assert recorded.payload == {}
     assert audit_chain_verify().intact
 
 

@@ -1,14 +1,16 @@
 """The cloning flow in a real browser (headless Chromium), with uploaded files and a real worker."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from tests.conftest import start_worker
-from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES
+from tests.voices.conftest import flac_bytes
 from voices.models import ConsentRecord, Voice
+from voices.prompts import GUIDED_PROMPTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,8 +22,13 @@ def _signed_in(page, live_server, user) -> None:
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
+def _rendered(path: Path, spoken, text: str) -> str:
+    path.write_bytes(flac_bytes(*spoken(text)))
+    return str(path)
+
+
 def test_it_clones_a_voice_in_the_browser(
-    page, live_server, alice, funded, speech, settings, tmp_path
+    page, live_server, alice, funded, spoken, settings, tmp_path
 ):
     # The worker process reads the test run's media folder, not this test's private one.
     settings.MEDIA_ROOT = Path(os.environ["SPEEKO_TEST_RUN_DIR"]) / "media"
@@ -38,15 +45,24 @@ def test_it_clones_a_voice_in_the_browser(
     for box in page.locator("input[name^=statement_]").all():
         box.check()
     page.get_by_label("Personal, non-commercial use").check()
-    page.locator("#id_recording").set_input_files(str(speech(LJ_CONSENT)))
+    # A stock voice reads the statement shown, code included, and then the samples.
+    said = re.sub(r"\s+", " ", statement.inner_text()).strip().strip('“”"')
+    assert re.search(r"My consent code is \d{3}-\d{3}\.", said), said
+    page.locator("#id_recording").set_input_files(
+        _rendered(tmp_path / "consent.flac", spoken, said)
+    )
     page.get_by_label("Signature: type your full name").fill("Linda Johnson")
     page.get_by_role("button", name="Record consent and continue").click()
 
     page.wait_for_url("**/samples/")
-    page.locator("#id_file").set_input_files([str(speech(name)) for name in LJ_SAMPLES])
+    takes = [
+        _rendered(tmp_path / f"take{n}.flac", spoken, prompt)
+        for n, prompt in enumerate(GUIDED_PROMPTS[:3])
+    ]
+    page.locator("#id_file").set_input_files(takes)
     page.get_by_role("button", name="Upload and analyse").click()
-    page.locator("#samples tbody tr").nth(1).wait_for(timeout=120_000)  # htmx swapped the table
-    assert "2 recordings" in page.locator("#samples").inner_text()
+    page.locator("#samples tbody tr").nth(2).wait_for(timeout=120_000)  # htmx swapped the table
+    assert "3 recordings" in page.locator("#samples").inner_text()
 
     page.locator("#to-tier").click()
     page.wait_for_url("**/tier/")
@@ -66,5 +82,6 @@ def test_it_clones_a_voice_in_the_browser(
     voice = Voice.objects.get(owner=alice)
     assert voice.status == Voice.Status.READY
     assert voice.consent.verification == ConsentRecord.Verification.VERIFIED
+    assert voice.consent.code_heard and voice.consent.name_heard, voice.consent.transcript
     assert play.get_attribute("href") == f"/synthesis/playground/?voice={voice.public_id}"
     assert voice.consent.user_agent.startswith("Mozilla/")

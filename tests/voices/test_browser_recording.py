@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import CHROMIUM_ARGS
-from tests.voices.conftest import LJ_CONSENT
+from tests.voices.conftest import LJ_SAMPLES
 from voices.models import Sample, Voice
 
 SAVED = (
@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def microphone_page(browser, speech, tmp_path):
     """A page whose microphone plays a real recording (Chromium's fake capture device)."""
-    audio, sr = soundfile.read(speech(LJ_CONSENT), dtype="int16")
+    # Not the consent recording of make_voice: a sample must be a separate take.
+    audio, sr = soundfile.read(speech(LJ_SAMPLES[0]), dtype="int16")
     wav = tmp_path / "mic.wav"
     soundfile.write(wav, audio, sr, subtype="PCM_16")
     executable = shutil.which("chromium") or "/usr/bin/chromium"

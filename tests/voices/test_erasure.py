@@ -113,7 +113,7 @@ def test_staff_revocation_erases_the_voice(
 
 
 def test_the_consent_email_carries_a_working_revocation_link(alice, make_voice):
-    from voices.services import _speaker_notify
+    from voices.services.consent import _speaker_notify
 
     consent = make_voice(alice, relation="other").consent
     _speaker_notify(consent=consent)

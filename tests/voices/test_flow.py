@@ -14,11 +14,12 @@ from django.urls import reverse
 from billing.pricing import cloning_fee_micros
 from billing.selectors import balance_for
 from tests.conftest import start_worker
-from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES, STRANGER, poll_clone_page
-from voices.audit import Event, audit_chain_verify
+from tests.voices.conftest import LJ_SAMPLES, STRANGER, flac_bytes, poll_clone_page
+from voices.audit import Event, audit_chain_verify, audit_records_verify
 from voices.cloning.errors import CloningCancelled, CloningError
-from voices.exceptions import ConsentAwaitingReview
+from voices.exceptions import UseNotPermitted
 from voices.models import AuditEntry, ConsentRecord, Voice
+from voices.prompts import GUIDED_PROMPTS, spoken_statement
 from voices.services import voice_style_for_tts
 from voices.tasks import voice_clone_task
 
@@ -39,12 +40,13 @@ def _never(**kwargs):
     raise AssertionError("the clone ran inside the web request")
 
 
-def _consent(client, speech, recording: str, **extra):
+def _consent(client, recording, **extra):
+    """Record a consent; `recording(code)` gives the consent recording's file."""
     page = client.get(reverse("voices:clone"))
     assert page.status_code == 200
     code = client.session["voices:consent_code"]
     assert code in page.content.decode()
-    with speech(recording).open("rb") as f:
+    with recording(code).open("rb") as f:
         data = {
             "voice_name": "Linda", "relation": "self", "speaker_name": "Linda Johnson",
             "statement_create": "on", "statement_understand": "on", "statement_truthful": "on",
@@ -56,15 +58,15 @@ def _consent(client, speech, recording: str, **extra):
     return Voice.objects.get(owner__email="alice@example.com", name="Linda"), code
 
 
-def _add_samples(client, speech, voice):
-    files = [speech(name).open("rb") for name in LJ_SAMPLES]
+def _add_samples(client, paths, voice):
+    files = [path.open("rb") for path in paths]
     url = reverse("voices:clone_samples", args=[voice.public_id])
     response = client.post(url, {"file": files}, HTTP_HX_REQUEST="true")
     for f in files:
         f.close()
     assert response.status_code == 200, response.content.decode()[:2000]
     assert 'id="samples"' in response.content.decode()
-    assert voice.samples.count() == 2
+    assert voice.samples.count() == len(paths)
     tier_page = client.get(reverse("voices:clone_tier", args=[voice.public_id]))
     assert b"$0.50" in tier_page.content
 
@@ -79,13 +81,23 @@ def _start(client, voice, tier="instant"):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_it_clones_a_consented_voice_end_to_end(client, alice, funded, speech, settings, tmp_path):
+def test_it_clones_a_consented_voice_end_to_end(client, alice, funded, spoken, settings, tmp_path):
     # The worker process reads the test run's media folder, not this test's private one.
     settings.MEDIA_ROOT = Path(os.environ["SPEEKO_TEST_RUN_DIR"]) / "media"
     funded(alice)
     client.force_login(alice)
     before = balance_for(user=alice)
-    voice, code = _consent(client, speech, LJ_CONSENT)
+
+    # A stock voice reads the statement and the samples: a speaker who really says the code.
+    def statement(code):
+        text = spoken_statement(speaker_name="Linda Johnson", code=code)
+        return _file(tmp_path / "consent.flac", flac_bytes(*spoken(text)))
+
+    samples = [
+        _file(tmp_path / f"take{n}.flac", flac_bytes(*spoken(prompt)))
+        for n, prompt in enumerate(GUIDED_PROMPTS[:3])
+    ]
+    voice, code = _consent(client, statement)
     consent = voice.consent
     assert voice.public_id.startswith("vc_") and consent.public_id.startswith("cs_")
     assert consent.spoken_text.endswith(f"My consent code is {code}.")
@@ -93,7 +105,7 @@ def test_it_clones_a_consented_voice_end_to_end(client, alice, funded, speech, s
     assert consent.statement_version and len(consent.statements) == 3
     assert len(consent.recording_sha256) == 64
     assert consent.ip_address == "127.0.0.1" and consent.user_agent == "pytest-browser/1.0"
-    _add_samples(client, speech, voice)
+    _add_samples(client, samples, voice)
 
     # Only the instant queue: the clone has to be routed there, and this worker is enough.
     worker = start_worker(tmp_path, queues="cloning_instant")
@@ -112,6 +124,8 @@ def test_it_clones_a_consented_voice_end_to_end(client, alice, funded, speech, s
     assert 0 < voice.identity_score <= 1 and voice.progress == 100
     consent.refresh_from_db()
     assert consent.verification == ConsentRecord.Verification.VERIFIED, consent.speaker_match
+    assert consent.code_heard and consent.name_heard, consent.transcript
+    assert consent.recogniser.startswith("faster-whisper") and len(consent.transcript_sha256) == 64
     assert balance_for(user=alice) == before - 500_000  # charged once
 
     page = client.get(reverse("voices:detail", args=[voice.public_id])).content.decode()
@@ -119,43 +133,61 @@ def test_it_clones_a_consented_voice_end_to_end(client, alice, funded, speech, s
     preview = client.get(reverse("voices:preview", args=[voice.public_id]))
     assert preview.status_code == 200
     assert len(b"".join(preview.streaming_content)) > 1000
-    assert voice_style_for_tts(user=alice, public_id=voice.public_id).shape == (510, 1, 256)
+    # The speaker permitted two uses: a request says which one it is for.
+    with pytest.raises(UseNotPermitted, match="Say which use"):
+        voice_style_for_tts(user=alice, public_id=voice.public_id)
+    style = voice_style_for_tts(user=alice, public_id=voice.public_id, use="personal")
+    assert style.shape == (510, 1, 256)
     events = list(AuditEntry.objects.values_list("event", flat=True))
-    assert events == [Event.CONSENT_RECORDED, Event.CONSENT_VERIFIED]
-    assert audit_chain_verify().intact
+    assert events == [Event.CONSENT_RECORDED, Event.CONSENT_VERIFIED, Event.USE_REFUSED]
+    assert audit_chain_verify().intact and audit_records_verify() == []
 
 
-def test_a_consent_in_another_voice_waits_for_staff(
-    client, alice, staff, funded, speech, queued, django_capture_on_commit_callbacks
+def test_a_consent_that_does_not_say_the_statement_stops_the_clone(
+    client, alice, staff, funded, speech, queued, monkeypatch, django_capture_on_commit_callbacks
 ):
+    """A real take of the speaker reading other words: neither the code nor the name is heard,
+    and the voice is another person's, so nothing is cloned and the fee comes back."""
+    monkeypatch.setattr("voices.services.cloning.clone_samples", _never)
     funded(alice)
+    before = balance_for(user=alice)
     client.force_login(alice)
-    voice, _ = _consent(client, speech, STRANGER)
-    _add_samples(client, speech, voice)
+    voice, _ = _consent(client, lambda code: speech(STRANGER))
+    _add_samples(client, [speech(name) for name in LJ_SAMPLES], voice)
     with django_capture_on_commit_callbacks(execute=True):
         voice = _start(client, voice)
     assert queued == [((voice.pk,), {"queue": "cloning_instant"})]
     voice_clone_task(voice.pk)  # what the worker does with that message
     voice.refresh_from_db()
-    assert voice.status == Voice.Status.READY
+    assert voice.status == Voice.Status.FAILED
+    assert "does not say the one-time code or the speaker's name" in voice.error
+    assert "does not match the samples" in voice.error
+    assert balance_for(user=alice) == before
     consent = voice.consent
-    assert consent.verification == ConsentRecord.Verification.NEEDS_REVIEW, consent.speaker_match
-    assert (
-        b"staff will listen" in client.get(reverse("voices:detail", args=[voice.public_id])).content
-    )
-    with pytest.raises(ConsentAwaitingReview):
-        voice_style_for_tts(user=alice, public_id=voice.public_id)
+    assert consent.verification == ConsentRecord.Verification.NEEDS_REVIEW
+    assert consent.code_heard is False and consent.name_heard is False and consent.transcript
+    assert audit_records_verify() == []  # the row still matches what the chain recorded
+    entry = AuditEntry.objects.get(event=Event.CONSENT_NEEDS_REVIEW)
+    assert entry.payload["code_heard"] is False and entry.payload["name_heard"] is False
+    assert entry.payload["transcript_sha256"] == consent.transcript_sha256
+    assert entry.payload["recogniser"].startswith("faster-whisper")
 
     client.force_login(staff)
     listed = client.get(reverse("voices:staff_consents"), {"state": "needs_review"})
     assert consent.public_id in listed.content.decode()
     client.post(reverse("voices:staff_consent_approve", args=[consent.public_id]))
-    assert voice_style_for_tts(user=alice, public_id=voice.public_id).shape == (510, 1, 256)
-    events = list(AuditEntry.objects.values_list("event", flat=True))
-    assert events == [
-        Event.CONSENT_RECORDED, Event.CONSENT_NEEDS_REVIEW, Event.USE_REFUSED,
-        Event.CONSENT_APPROVED,
-    ]  # fmt: skip
+    consent.refresh_from_db()
+    assert consent.verification == ConsentRecord.Verification.APPROVED
+    # Approved by staff, the owner may start the clone again.
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        voice = _start(client, voice)
+    assert voice.status == Voice.Status.PROCESSING
+
+
+def _file(path, data: bytes):
+    path.write_bytes(data)
+    return path
 
 
 @pytest.mark.parametrize(
@@ -166,7 +198,7 @@ def test_starting_a_clone_only_charges_and_queues_it(
     client, alice, funded, make_voice, queued, monkeypatch, django_capture_on_commit_callbacks,
     tier, speech_seconds, queue,
 ):  # fmt: skip
-    monkeypatch.setattr("voices.services.clone_samples", _never)
+    monkeypatch.setattr("voices.services.cloning.clone_samples", _never)
     funded(alice)
     client.force_login(alice)
     voice = make_voice(alice, status=Voice.Status.DRAFT)
@@ -189,7 +221,7 @@ def test_starting_a_clone_only_charges_and_queues_it(
 def test_a_clone_stopped_while_queued_never_runs_and_is_refunded(
     client, alice, funded, make_voice, queued, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("voices.services.clone_samples", _never)
+    monkeypatch.setattr("voices.services.cloning.clone_samples", _never)
     funded(alice)
     client.force_login(alice)
     voice = make_voice(alice, status=Voice.Status.DRAFT)
@@ -220,7 +252,8 @@ def test_a_clone_stopped_or_failing_while_running_is_refunded(
 ):  # fmt: skip
     funded(alice)
     client.force_login(alice)
-    voice = make_voice(alice, status=Voice.Status.DRAFT)
+    # Approved by staff: the worker goes straight to cloning.
+    voice = make_voice(alice, status=Voice.Status.DRAFT, verification="approved")
     voice.samples.update(speech_seconds=30)
     before = balance_for(user=alice)
 
@@ -231,7 +264,7 @@ def test_a_clone_stopped_or_failing_while_running_is_refunded(
             assert should_cancel()
         raise stop
 
-    monkeypatch.setattr("voices.services.clone_samples", clone)
+    monkeypatch.setattr("voices.services.cloning.clone_samples", clone)
     with django_capture_on_commit_callbacks(execute=True):
         _start(client, voice)
     voice_clone_task(voice.pk)

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from billing.selectors import balance_for
 from voices.models import Voice
-from voices.services import _clone_begin, clones_reconcile
+from voices.services import clones_reconcile
+from voices.services.cloning import _clone_begin
 
 pytestmark = pytest.mark.django_db
 

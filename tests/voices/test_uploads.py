@@ -1,12 +1,13 @@
 """Uploads are hostile input: each bad file gets a 4xx saying what to fix, and nothing is kept."""
 
+import io
 import struct
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.voices.conftest import LJ_CONSENT, media_files
+from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES, media_files, upload_sample
 from voices.models import ConsentRecord, Sample, Voice
 
 pytestmark = pytest.mark.django_db
@@ -28,16 +29,7 @@ HOSTILE = {
 }
 
 
-@pytest.fixture
-def draft(alice, make_voice):
-    voice = make_voice(alice, status=Voice.Status.DRAFT)
-    voice.samples.all().delete()
-    return voice
-
-
-def _upload(client, voice, name, data):
-    url = reverse("voices:clone_samples", args=[voice.public_id])
-    return client.post(url, {"file": SimpleUploadedFile(name, data)}, HTTP_HX_REQUEST="true")
+_upload = upload_sample
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))
@@ -82,7 +74,7 @@ def test_it_enforces_the_storage_quota(client, alice, draft, speech, settings):
 
 def test_it_judges_audio_by_content_not_by_name(client, alice, draft, speech, media):
     client.force_login(alice)
-    response = _upload(client, draft, "notes.txt", speech(LJ_CONSENT).read_bytes())
+    response = _upload(client, draft, "notes.txt", speech(LJ_SAMPLES[0]).read_bytes())
     assert response.status_code == 200, response.content.decode()[:500]
     sample = Sample.objects.get(voice=draft)
     assert sample.content_type == "audio/flac"
@@ -103,12 +95,44 @@ def _consent_post(client, speech, **extra):
         return client.post(reverse("voices:clone"), data)
 
 
+FAKE_PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer\n%%EOF\n"
+
+
+def _pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(595, 842)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _image(kind: str, size=(800, 1000)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, kind)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG"])
+def test_it_accepts_a_scan_or_photo_of_the_signed_page(client, alice, speech, media, kind):
+    client.force_login(alice)
+    response = _consent_post(client, speech, document=SimpleUploadedFile("x.bin", _image(kind)))
+    assert response.status_code == 302, response.content.decode()[:1000]
+    assert ConsentRecord.objects.get().document_type == f"image/{kind.lower()}"
+
+
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        (SimpleUploadedFile("consent.pdf", b"MZ\x90\x00 definitely not a pdf"), b"complete PDF"),
-        (SimpleUploadedFile("consent.pdf", b"%PDF-1.4\n" + b"0" * 100), b"complete PDF"),
-        (SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100), b"complete PDF"),
+        (SimpleUploadedFile("consent.pdf", b"MZ\x90\x00 definitely not a pdf"), b"readable PDF"),
+        (SimpleUploadedFile("consent.pdf", b"%PDF-1.4\n" + b"0" * 100), b"readable PDF"),
+        (SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100), b"readable PDF"),
+        # 60 bytes that start and end like a PDF, with no page in between
+        (SimpleUploadedFile("consent.pdf", FAKE_PDF), b"readable PDF"),
+        (SimpleUploadedFile("scan.jpg", _image("JPEG")[:3000]), b"readable PDF"),
+        (SimpleUploadedFile("thumb.png", _image("PNG", (40, 40))), b"readable PDF"),
         (SimpleUploadedFile("consent.pdf", b""), b"is empty"),
         (None, b"Upload the consent document"),
     ],
@@ -145,9 +169,8 @@ def test_it_requires_every_statement(client, alice, speech, media):
 
 def test_it_accepts_a_signed_document_for_someone_else(client, alice, speech, media):
 
-    document = SimpleUploadedFile("signed.pdf", b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer\n%%EOF\n")
     client.force_login(alice)
-    response = _consent_post(client, speech, document=document)
+    response = _consent_post(client, speech, document=SimpleUploadedFile("signed.pdf", _pdf()))
     assert response.status_code == 302
     consent = ConsentRecord.objects.get()
     assert consent.document_type == "application/pdf" and len(consent.document_sha256) == 64
