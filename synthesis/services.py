@@ -61,10 +61,12 @@ def voice_kind(voice: str) -> Job.VoiceKind:
     return Job.VoiceKind.STOCK
 
 
-def _cloned_style(*, user: Any, voice: str) -> np.ndarray:
+def _cloned_style(*, user: Any, voice: str, language: str) -> np.ndarray:
+    """The clone's style as it should speak ``language`` (the accent of that language)."""
+    from voices.cloning.languages import localise
     from voices.services import voice_style_for_tts
 
-    return voice_style_for_tts(user=user, public_id=voice)
+    return localise(voice_style_for_tts(user=user, public_id=voice), language)
 
 
 def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, ssml: bool,
@@ -85,7 +87,11 @@ def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, 
         )
     kind = voice_kind(voice)
     try:
-        style = _cloned_style(user=user, voice=voice) if kind == Job.VoiceKind.CLONED else voice
+        style = (
+            _cloned_style(user=user, voice=voice, language=language)
+            if kind == Job.VoiceKind.CLONED
+            else voice
+        )
     except Http404 as e:
         raise errors.UnknownVoice(f"You have no cloned voice with the id {voice!r}.") from e
     try:
@@ -239,7 +245,7 @@ def _produce(job: Job, writer: Any, sink: Any) -> _AudioStats:
 
     voice: Any = job.voice
     if job.voice_kind == Job.VoiceKind.CLONED:
-        voice = _cloned_style(user=job.owner, voice=job.voice)
+        voice = _cloned_style(user=job.owner, voice=job.voice, language=job.language)
     stats, beat = _AudioStats(), _Beat(job)
     chunks = _engine().stream(
         job.text, voice=voice, speed=job.speed, lang=job.language or None, ssml=job.ssml
