@@ -73,8 +73,8 @@ def test_the_weight_scales_the_shift(stock):
     np.testing.assert_allclose(moved_half, moved_full / 2, atol=1e-6)
 
 
-@pytest.mark.parametrize("language", ["", "a", "en-US", "xx-unknown"])
-def test_american_english_and_unknown_languages_keep_the_style(stock, language):
+@pytest.mark.parametrize("language", ["", "a", "en-US", "en-GB", "xx-unknown"])
+def test_english_and_unknown_languages_keep_the_style(stock, language):
     clone = stock["af_heart"]
 
     assert localise(clone, language) is clone

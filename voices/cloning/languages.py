@@ -18,6 +18,9 @@ import numpy as np
 
 from .render import PROSODY, RENDER_LANG
 
+# Languages a clone speaks as cloned: it was fitted on English, and British English takes its
+# pronunciation from the phonemizer; the shift is unmeasured there and would only risk identity.
+AS_CLONED = frozenset({RENDER_LANG, "b"})
 # Fraction of the accent shift applied, chosen on the dev speakers and sentences of
 # ``python -m voices.cloning.bench_languages`` (see docs/cloning.md for the measurements).
 ACCENT_WEIGHT = 1.0
@@ -61,10 +64,10 @@ def style_for_language(
 ) -> np.ndarray:
     """``style`` (a clone's [510,1,256] array) as it should speak Kokoro language ``lang``.
 
-    The clone's own language, and a language without a usable accent shift, get ``style``
-    unchanged; otherwise a new array whose timbre half is the clone's.
+    English, and a language without a usable accent shift, get ``style`` unchanged;
+    otherwise a new array whose timbre half is the clone's.
     """
-    if lang == RENDER_LANG:
+    if lang in AS_CLONED:
         return style
     return _shifted(style, accent_shift(stock, lang), weight)
 
@@ -102,6 +105,6 @@ def localise(style: np.ndarray, language: str | None) -> np.ndarray:
         lang = language_for(language).code
     except UnsupportedLanguage:
         return style
-    if lang == RENDER_LANG:
+    if lang in AS_CLONED:
         return style
     return _shifted(style, _engine_shift(lang), ACCENT_WEIGHT)
