@@ -8,7 +8,8 @@ only, with the held-out sentences). Printed per language and variant:
 
 - cer:  character error rate of Whisper base (multilingual) told the language, over the five
         sentences read as one text (punctuation and spaces ignored; Mandarin compared in
-        simplified characters, as Whisper writes either)
+        simplified characters, as Whisper writes either; not Hindi, which Whisper base writes
+        in Urdu script)
 - lid:  Whisper's probability that the speech is in that language (does it sound native?)
 - ref / eng: speaker similarity (CAM++ / Resemblyzer cosine) with the reader's real recording
         and with the clone's own English, so a variant that fixes the accent by losing the
@@ -54,6 +55,9 @@ WHISPER_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6
 WHISPER_LANGS = {"e": "es", "f": "fr", "h": "hi", "i": "it", "j": "ja", "p": "pt", "z": "zh"}
 WHISPER_CACHE = Path.home() / ".cache" / "speeko" / "whisper-base"
 CER_GOAL = 1.5  # clone CER at most 1.5x the stock voice's
+# Whisper base writes Hindi in Urdu script, so a Hindi CER measures the script, not the speech:
+# Hindi is judged by language ID only.
+NO_CER = frozenset({"h"})
 LID_GOAL = 0.1  # clone language ID at most 0.1 below the stock voice's
 
 # Five sentences per language and split, no digits (each language's normaliser would spell
@@ -367,9 +371,11 @@ def _sim_text(values: dict[str, float]) -> str:
     return "  ".join(f"{k} {v:.3f}" for k, v in values.items())
 
 
-def summary(rows: list[Row], readers_: list[Reader]) -> list[str]:
-    """Per split, language and variant: mean CER, LID and similarities; the goal check."""
-    gender = {r.speaker: r.gender for r in readers_}
+def summary(rows: list[Row], gender: dict[str, str]) -> list[str]:
+    """Per split, language and variant: mean CER, LID and similarities; the goal check.
+
+    ``gender`` maps each reader's speaker id to "f" or "m".
+    """
     lines = []
     for split in ("dev", "held-out"):
         split_rows = [r for r in rows if r.split == split]
@@ -393,18 +399,19 @@ def summary(rows: list[Row], readers_: list[Reader]) -> list[str]:
             for name in names:
                 sel = [r for r in ours if r.variant == name]
                 c, lid = np.mean([r.cer for r in sel]), np.mean([r.lid for r in sel])
-                ok = c <= CER_GOAL * stock_cer and lid >= stock_lid - LID_GOAL
+                ok = lid >= stock_lid - LID_GOAL and (lang in NO_CER or c <= CER_GOAL * stock_cer)
                 mean_sims = {k: np.mean([r.sims[k] for r in sel]) for k in sel[0].sims}
                 lines.append(
                     f"{lang}  {name:<10} cer {c:6.1%}  lid {lid:.3f}  "
                     f"{'meets' if ok else 'misses'}  {_sim_text(mean_sims)}"
                 )
-        lines.append("all languages:")
+        lines.append("all languages (CER without Hindi):")
         for name in names:
             sel = [r for r in split_rows if r.variant == name]
+            with_cer = [r for r in sel if r.lang not in NO_CER]
             mean_sims = {k: np.mean([r.sims[k] for r in sel]) for k in sel[0].sims}
             lines.append(
-                f"   {name:<10} cer {np.mean([r.cer for r in sel]):6.1%}  "
+                f"   {name:<10} cer {np.mean([r.cer for r in with_cer]):6.1%}  "
                 f"lid {np.mean([r.lid for r in sel]):.3f}  {_sim_text(mean_sims)}"
             )
     return lines
@@ -443,7 +450,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-seconds", type=float, default=12.0)
     parser.add_argument("--whisper-dir", type=Path, default=WHISPER_CACHE)
     parser.add_argument("--out", type=Path, help="write every row as JSON here")
+    parser.add_argument("--report", type=Path, nargs="+", help="summarise saved --out files")
     args = parser.parse_args(argv)
+    if args.report:
+        rows = [Row(**row) for path in args.report for row in json.loads(path.read_text())]
+        genders = {r.speaker: r.gender for r in readers(args.data, 10**6, 0.0)}
+        print("\n".join(summary(rows, genders)))
+        return 0
 
     print(machine(), flush=True)
     weights = [float(w) for w in args.weights.split(",")]
@@ -456,10 +469,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = run_stock(asr, {(r.split, r.gender) for r in chosen}, args.langs, print)
     for reader in chosen:
         rows += run_reader(reader, asr, args.langs, weights, args.swap, args.styles, print)
-    print("\n".join(summary(rows, chosen)))
-    print(machine())
     if args.out:
         args.out.write_text(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=1))
+    print("\n".join(summary(rows, {r.speaker: r.gender for r in chosen})))
+    print(machine())
     return 0
 
 
