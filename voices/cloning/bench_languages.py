@@ -387,6 +387,8 @@ def summary(rows: list[Row], gender: dict[str, str]) -> list[str]:
         )
         for lang in dict.fromkeys(r.lang for r in split_rows):
             ours = [r for r in split_rows if r.lang == lang and not r.variant.startswith("stock")]
+            if not ours:  # a run stopped before this language's clones
+                continue
             # The baseline for each reader is the stock voice of the reader's gender.
             base = {
                 r.variant[-1]: r
@@ -398,6 +400,8 @@ def summary(rows: list[Row], gender: dict[str, str]) -> list[str]:
             lines.append(f"{lang}  stock  cer {stock_cer:6.1%}  lid {stock_lid:.3f}")
             for name in names:
                 sel = [r for r in ours if r.variant == name]
+                if not sel:
+                    continue
                 c, lid = np.mean([r.cer for r in sel]), np.mean([r.lid for r in sel])
                 ok = lid >= stock_lid - LID_GOAL and (lang in NO_CER or c <= CER_GOAL * stock_cer)
                 mean_sims = {k: np.mean([r.sims[k] for r in sel]) for k in sel[0].sims}
