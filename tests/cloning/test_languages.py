@@ -7,7 +7,7 @@ from synthesis.engine import SAMPLE_RATE, get_engine
 from synthesis.services import _cloned_style
 from tests.voices.conftest import make_voice, media, speech  # noqa: F401 - fixtures
 from voices.cloning import similarity, speaker_embedding
-from voices.cloning.languages import accent_shift, localise, style_for_language
+from voices.cloning.languages import ACCENT_WEIGHT, accent_shift, localise, style_for_language
 from voices.cloning.render import PROSODY, TIMBRE
 from voices.cloning.texts import HELD_OUT_TEXTS
 from voices.services import voice_style_for_tts
@@ -57,9 +57,8 @@ def test_only_the_prosody_half_moves(stock):
 
     np.testing.assert_array_equal(french[..., TIMBRE], clone[..., TIMBRE])
     assert np.abs(french[..., PROSODY] - clone[..., PROSODY]).mean() > 0.01
-    np.testing.assert_allclose(
-        french[..., PROSODY] - clone[..., PROSODY], accent_shift(stock, "f"), atol=1e-6
-    )
+    moved = french[..., PROSODY] - clone[..., PROSODY]
+    np.testing.assert_allclose(moved, ACCENT_WEIGHT * accent_shift(stock, "f"), atol=1e-6)
 
 
 def test_the_weight_scales_the_shift(stock):
