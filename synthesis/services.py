@@ -66,10 +66,14 @@ def voice_kind(voice: str) -> Job.VoiceKind:
     return Job.VoiceKind.STOCK
 
 
-def _cloned_style(*, user: Any, voice: str, use: str, project: str) -> np.ndarray:
+def _cloned_style(*, user: Any, voice: str, use: str, project: str, language: str) -> np.ndarray:
+    """The clone's style as it should speak ``language`` (the accent of that language), for a
+    use its consent permits."""
+    from voices.cloning.languages import localise
     from voices.services import voice_style_for_tts
 
-    return voice_style_for_tts(user=user, public_id=voice, use=use, project=project)
+    style = voice_style_for_tts(user=user, public_id=voice, use=use, project=project)
+    return localise(style, language)
 
 
 def _cloned_use(*, user: Any, voice: str, use: str, project: str) -> tuple[str, str]:
@@ -101,7 +105,7 @@ def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, 
     kind = voice_kind(voice)
     try:
         style = (
-            _cloned_style(user=user, voice=voice, use=use, project=project)
+            _cloned_style(user=user, voice=voice, use=use, project=project, language=language)
             if kind == Job.VoiceKind.CLONED
             else voice
         )
@@ -338,7 +342,10 @@ def _produce(job: Job, writer: Any, sink: Any, listen: Any) -> _AudioStats:
     voice: Any = job.voice
     if job.voice_kind == Job.VoiceKind.CLONED:
         # Checked again at run time: the consent may have been revoked or changed meanwhile.
-        voice = _cloned_style(user=job.owner, voice=job.voice, use=job.use, project=job.project)
+        voice = _cloned_style(
+            user=job.owner, voice=job.voice, use=job.use, project=job.project,
+            language=job.language,
+        )  # fmt: skip
     stats, beat = _AudioStats(), _Beat(job)
     limit = spoken_measure(job.text, ssml=job.ssml).audio_limit_seconds
     request = {

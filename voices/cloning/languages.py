@@ -1,0 +1,111 @@
+"""A cloned voice speaking a language other than the one it was cloned in.
+
+Kokoro's style has two halves: the first (timbre) is read by the decoder, the second (prosody)
+by the duration and pitch predictor, and that one carries a language's rhythm and accent. A clone
+is fitted on American English renders, so its prosody half is English: in French it keeps an
+English accent and a recogniser mishears it. Every clone speaking another language therefore
+gets its prosody half moved by that language's accent, the mean difference between the
+language's stock voices and the American English ones of the same gender. The shift keeps what
+is the speaker's own in that half (pitch level, pace) and leaves the timbre half untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+
+import numpy as np
+
+from .render import PROSODY, RENDER_LANG
+
+# Languages a clone speaks as cloned: it was fitted on English, and British English takes its
+# pronunciation from the phonemizer; the shift is unmeasured there and would only risk identity.
+AS_CLONED = frozenset({RENDER_LANG, "b"})
+# Fraction of the accent shift applied, chosen on the dev reader and sentences of
+# ``python -m voices.cloning.bench_languages`` (docs/cloning.md has the figures): half the shift
+# recognised as well as the full one and kept more of the speaker.
+ACCENT_WEIGHT = 0.5
+
+
+def _by_gender(stock: Mapping[str, np.ndarray], lang: str) -> dict[str, list[np.ndarray]]:
+    """Stock ids encode language and gender in their prefix: ``ff_siwis``, ``jm_kumo``."""
+    groups: dict[str, list[np.ndarray]] = {}
+    for voice_id, style in stock.items():
+        if voice_id[:1] == lang and voice_id[2:3] == "_":
+            groups.setdefault(voice_id[1:2], []).append(np.asarray(style, np.float32))
+    return groups
+
+
+def _mean_prosody(styles: list[np.ndarray]) -> np.ndarray:
+    return np.mean([s[..., PROSODY] for s in styles], axis=0)
+
+
+def accent_shift(
+    stock: Mapping[str, np.ndarray], lang: str, base: str = RENDER_LANG
+) -> np.ndarray | None:
+    """How ``lang``'s stock voices' prosody half differs from ``base``'s, shaped [510,1,128].
+
+    Compared within each gender both languages have, then averaged over those genders, so a
+    language with only female voices (French) does not also shift a clone towards a female
+    pitch. None when the two languages share no gender or ``lang`` has no stock voice.
+    """
+    theirs, ours = _by_gender(stock, lang), _by_gender(stock, base)
+    genders = sorted(set(theirs) & set(ours))
+    if not genders:
+        return None
+    shifts = [_mean_prosody(theirs[g]) - _mean_prosody(ours[g]) for g in genders]
+    return np.mean(shifts, axis=0).astype(np.float32)
+
+
+def style_for_language(
+    style: np.ndarray,
+    lang: str,
+    stock: Mapping[str, np.ndarray],
+    weight: float = ACCENT_WEIGHT,
+) -> np.ndarray:
+    """``style`` (a clone's [510,1,256] array) as it should speak Kokoro language ``lang``.
+
+    English, and a language without a usable accent shift, get ``style`` unchanged;
+    otherwise a new array whose timbre half is the clone's.
+    """
+    if lang in AS_CLONED:
+        return style
+    return _shifted(style, accent_shift(stock, lang), weight)
+
+
+def _shifted(style: np.ndarray, shift: np.ndarray | None, weight: float) -> np.ndarray:
+    if shift is None:
+        return style
+    out = np.array(style, dtype=np.float32, copy=True)
+    out[..., PROSODY] += weight * shift
+    return out
+
+
+@cache
+def _engine_shift(lang: str) -> np.ndarray | None:
+    """The shift for the process's engine voices (they do not change while it runs)."""
+    from synthesis.engine import get_engine
+
+    engine = get_engine()
+    stock = {v.id: engine.resolve_voice(v.id) for v in engine.voice_catalogue()}
+    return accent_shift(stock, lang)
+
+
+def localise(style: np.ndarray, language: str | None) -> np.ndarray:
+    """A clone's style for a job's language (a Kokoro code, a BCP-47 tag, or empty).
+
+    Empty means the engine's default, American English. A language the engine does not know
+    returns ``style`` unchanged: the engine rejects it with its own message.
+    """
+    from synthesis.engine.errors import UnsupportedLanguage
+    from synthesis.engine.languages import language_for
+
+    if not language:
+        return style
+    try:
+        lang = language_for(language).code
+    except UnsupportedLanguage:
+        return style
+    if lang in AS_CLONED:
+        return style
+    return _shifted(style, _engine_shift(lang), ACCENT_WEIGHT)
