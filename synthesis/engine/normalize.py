@@ -6,265 +6,40 @@ here; French, Spanish, Italian, Portuguese and Hindi are in ``normalize_intl``, 
 Mandarin in ``normalize_cjk``.
 """
 
+import functools
 import re
 from collections.abc import Callable
 
 from num2words import num2words
 
+from .normalize_words import (
+    ABBREVIATIONS,
+    AMBIGUOUS_UNITS,
+    BEFORE_NUMBER,
+    BRITISH_SPELLING,
+    COUNTED,
+    DIGITS,
+    ERAS,
+    LETTER_ABBREVIATIONS,
+    MONEY,
+    MONTH_ABBR,
+    MONTHS,
+    NEVER_FINAL,
+    NOT_NAMES,
+    ROMAN,
+    ROMAN_VALUES,
+    SCALES,
+    SYMBOLS,
+    TITLES,
+    UNITS,
+    UPPER_CASE_UNITS,
+    YEAR_CUES,
+)
+
+# The SSML say-as reader names months through this module.
+_MONTHS = MONTHS
+
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTH_ABBR = {m[:3]: m for m in _MONTHS} | {"Sept": "September"}
-_DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-
-_ABBREVIATIONS = {
-    "mr": "Mister",
-    "mrs": "Missus",
-    "ms": "Miz",
-    "dr": "Doctor",
-    "prof": "Professor",
-    "sr": "Senior",
-    "jr": "Junior",
-    "st": "Saint",
-    "mt": "Mount",
-    "gen": "General",
-    "gov": "Governor",
-    "sgt": "Sergeant",
-    "capt": "Captain",
-    "lt": "Lieutenant",
-    "col": "Colonel",
-    "rev": "Reverend",
-    "vs": "versus",
-    "etc": "et cetera",
-    "approx": "approximately",
-    "dept": "department",
-    "est": "established",
-    "inc": "Incorporated",
-    "ltd": "Limited",
-    "co": "Company",
-    "corp": "Corporation",
-    "ave": "Avenue",
-    "blvd": "Boulevard",
-    "rd": "Road",
-    "ln": "Lane",
-    "fig": "figure",
-    "min": "minutes",
-    "max": "maximum",
-    "vol": "volume",
-    "ch": "chapter",
-    "pp": "pages",
-    "tel": "telephone",
-    "ext": "extension",
-}
-_TITLES = {"mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "gov", "sgt", "capt", "lt", "col"}
-_TITLES |= {"rev"}
-_NEVER_FINAL = {"vs", "approx"}  # these are followed by what they qualify
-# Before a number these read as the word they abbreviate ("Vol. 3", "p. 12", "ext. 204").
-_BEFORE_NUMBER = {"no": "number", "nos": "numbers", "vol": "volume", "ch": "chapter"}
-_BEFORE_NUMBER |= {"p": "page", "pp": "pages", "ext": "extension", "fig": "figure"}
-_LETTER_ABBREVIATIONS = {
-    "e.g.": "for example",
-    "i.e.": "that is",
-    "U.S.": "U S",
-    "U.K.": "U K",
-    "a.k.a.": "also known as",
-}
-
-_UNITS = {
-    "km": ("kilometer", "kilometers"),
-    "m": ("meter", "meters"),
-    "cm": ("centimeter", "centimeters"),
-    "mm": ("millimeter", "millimeters"),
-    "mi": ("mile", "miles"),
-    "ft": ("foot", "feet"),
-    "in": ("inch", "inches"),
-    "kg": ("kilogram", "kilograms"),
-    "g": ("gram", "grams"),
-    "mg": ("milligram", "milligrams"),
-    "lb": ("pound", "pounds"),
-    "lbs": ("pound", "pounds"),
-    "oz": ("ounce", "ounces"),
-    "l": ("liter", "liters"),
-    "ml": ("milliliter", "milliliters"),
-    "mph": ("mile per hour", "miles per hour"),
-    "km/h": ("kilometer per hour", "kilometers per hour"),
-    "kph": ("kilometer per hour", "kilometers per hour"),
-    "m/s": ("meter per second", "meters per second"),
-    "s": ("second", "seconds"),
-    "sec": ("second", "seconds"),
-    "secs": ("second", "seconds"),
-    "ms": ("millisecond", "milliseconds"),
-    "min": ("minute", "minutes"),
-    "mins": ("minute", "minutes"),
-    "h": ("hour", "hours"),
-    "hr": ("hour", "hours"),
-    "hrs": ("hour", "hours"),
-    "kb": ("kilobyte", "kilobytes"),
-    "mb": ("megabyte", "megabytes"),
-    "gb": ("gigabyte", "gigabytes"),
-    "tb": ("terabyte", "terabytes"),
-    "hz": ("hertz", "hertz"),
-    "khz": ("kilohertz", "kilohertz"),
-    "mhz": ("megahertz", "megahertz"),
-    "ghz": ("gigahertz", "gigahertz"),
-    "v": ("volt", "volts"),
-    "w": ("watt", "watts"),
-    "kw": ("kilowatt", "kilowatts"),
-    "kwh": ("kilowatt hour", "kilowatt hours"),
-    "mp": ("megapixel", "megapixels"),
-    "km²": ("square kilometer", "square kilometers"),
-    "m²": ("square meter", "square meters"),
-    "°c": ("degree Celsius", "degrees Celsius"),
-    "°f": ("degree Fahrenheit", "degrees Fahrenheit"),
-    "°": ("degree", "degrees"),
-}
-# Units that are also common words or letters: converted only when written in lower case and
-# not followed by more words of a sentence ("ranked 5 in the world").
-_AMBIGUOUS_UNITS = {"in", "m", "s", "h", "g", "l", "v", "w"}
-_UPPER_CASE_UNITS = {"v", "w"}  # "40 W", "12 V"; a lower-case "w" or "v" is a word or letter
-_BRITISH_SPELLING = {"meter": "metre", "liter": "litre"}
-
-# (one, many, hundredth one, hundredth many)
-_MONEY = {
-    "$": ("dollar", "dollars", "cent", "cents"),
-    "US$": ("US dollar", "US dollars", "cent", "cents"),
-    "A$": ("Australian dollar", "Australian dollars", "cent", "cents"),
-    "C$": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
-    "€": ("euro", "euros", "cent", "cents"),
-    "£": ("pound", "pounds", "penny", "pence"),
-    "¥": ("yen", "yen", "", ""),
-    "₹": ("rupee", "rupees", "paisa", "paise"),
-    "USD": ("US dollar", "US dollars", "cent", "cents"),
-    "EUR": ("euro", "euros", "cent", "cents"),
-    "GBP": ("pound", "pounds", "penny", "pence"),
-    "JPY": ("yen", "yen", "", ""),
-    "INR": ("rupee", "rupees", "paisa", "paise"),
-    "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
-    "CAD": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
-    "AUD": ("Australian dollar", "Australian dollars", "cent", "cents"),
-    "CNY": ("yuan", "yuan", "", ""),
-}
-_SCALES = {
-    "k": "thousand",
-    "thousand": "thousand",
-    "m": "million",
-    "mn": "million",
-    "million": "million",
-    "b": "billion",
-    "bn": "billion",
-    "billion": "billion",
-    "t": "trillion",
-    "tn": "trillion",
-    "trillion": "trillion",
-}
-_SYMBOLS = {
-    "&": " and ",
-    "+": " plus ",
-    "=": " equals ",
-    "%": " percent ",
-    "@": " at ",
-    "#": " number ",
-    "×": " times ",
-    "÷": " divided by ",
-    "~": " about ",
-    "<": " less than ",
-    ">": " greater than ",
-    "°": " degrees ",
-    "§": " section ",
-    "©": " copyright ",
-    "®": " registered ",
-    "™": " trademark ",
-    "½": " one half ",
-    "¼": " one quarter ",
-    "¾": " three quarters ",
-    "/": " slash ",
-    "*": " ",
-    "_": " ",
-    "|": ", ",
-    "•": ", ",
-}
-# A four-digit number after one of these words is a year ("in 1998", "since 2020").
-_YEAR_CUES = {
-    "in",
-    "since",
-    "by",
-    "of",
-    "from",
-    "until",
-    "till",
-    "to",
-    "year",
-    "before",
-    "after",
-    "during",
-    "circa",
-    "around",
-    "early",
-    "late",
-    "mid",
-    "spring",
-    "summer",
-    "autumn",
-    "fall",
-    "winter",
-    "class",
-    "vintage",
-    "between",
-    "and",
-    "the",
-    "through",
-    "than",
-    "as",
-    "is",
-    "was",
-    "it's",
-}
-_ERAS = {"AD": "A D", "BC": "B C", "BCE": "B C E", "CE": "C E"}
-# Words after which a Roman numeral counts ("Chapter IV" is chapter four).
-_COUNTED = {
-    "chapter",
-    "part",
-    "volume",
-    "book",
-    "act",
-    "scene",
-    "war",
-    "phase",
-    "section",
-    "appendix",
-    "article",
-    "episode",
-    "season",
-    "stage",
-    "level",
-    "class",
-    "type",
-    "grade",
-    "round",
-    "canto",
-    "psalm",
-    "bowl",
-    "vatican",
-    "apollo",
-    "gemini",
-}
-# Capitalised words that start sentences rather than name kings ("Then I went").
-_NOT_NAMES = {"Then", "So", "When", "And", "But", "If", "Yes", "No", "As", "Now", "Today", "Here"}
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-_ROMAN = r"(?=[IVXLC]+\b)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 
 
 def normalize(text: str, *, lang: str) -> str:
@@ -322,7 +97,7 @@ def year(number: str | int, *, british: bool = False) -> str:
 
 
 def digits(text: str, *, zero: str = "zero") -> str:
-    return " ".join(zero if d == "0" else _DIGITS[int(d)] for d in text if d.isdigit())
+    return " ".join(zero if d == "0" else DIGITS[int(d)] for d in text if d.isdigit())
 
 
 def _to_number(number: str | int | float) -> int | float:
@@ -356,6 +131,7 @@ def _plural_number(words: str) -> str:
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
+@functools.cache
 def _english_rules(british: bool) -> list[Rule]:
     def number(m: re.Match[str]) -> str:
         return _decimal(m.group(0), british)
@@ -396,7 +172,7 @@ def _english_rules(british: bool) -> list[Rule]:
         (re.compile(r"\b(No|Nos|Vol|Ch|p|pp|Ext|Fig)\.\s?(?=\d)", re.IGNORECASE), _before_number),
         (re.compile(r"#(?=\d)"), lambda m: "number "),
         (re.compile(r"\b([A-Za-z]{2,6})\.(?=\s|$)"), _abbreviation),
-        (re.compile(rf"\b([A-Z][a-z]+)\s+({_ROMAN})\b(?!['’](?:m|ll|d|ve|re)\b)"), _roman),
+        (re.compile(rf"\b([A-Z][a-z]+)\s+({ROMAN})\b(?!['’](?:m|ll|d|ve|re)\b)"), _roman),
         (
             re.compile(r"(?<![\w,.$€£¥₹#-])(1\d{3}|20\d{2})(?![\w,]|\.\d)(?:\s+(AD|BC|BCE|CE)\b)?"),
             lambda m: _maybe_year(m, british),
@@ -405,7 +181,7 @@ def _english_rules(british: bool) -> list[Rule]:
         (re.compile(r"\b(\d+)/(\d+)\b"), _fraction),
         (re.compile(r"(?<![\w.])-(?=\.?\d)"), lambda m: "minus "),
         (re.compile(_NUMBER + r"|\.\d+"), number),
-        (re.compile(r"[&+=%@#×÷~<>°§©®™½¼¾/*_|•]"), lambda m: _SYMBOLS[m.group(0)]),
+        (re.compile(r"[&+=%@#×÷~<>°§©®™½¼¾/*_|•]"), lambda m: SYMBOLS[m.group(0)]),
     ]
 
 
@@ -427,7 +203,7 @@ def _spell_address(part: str) -> str:
     """Read dots, dashes and digits of an address aloud; "www" letter by letter."""
     part = re.sub(r"\bwww\b", "w w w", part)
     part = part.replace(".", " dot ").replace("-", " dash ").replace("_", " underscore ")
-    part = re.sub(r"\d", lambda d: f" {_DIGITS[int(d.group(0))]} ", part)
+    part = re.sub(r"\d", lambda d: f" {DIGITS[int(d.group(0))]} ", part)
     part = part.replace("?", " question mark ").replace("=", " equals ").replace("&", " and ")
     return " ".join(part.split())
 
@@ -468,9 +244,9 @@ def _phone(m: re.Match[str]) -> str:
 
 def _date(day: int, month: int, year_words: str | None, british: bool) -> str:
     if british:
-        spoken = f"the {ordinal(day)} of {_MONTHS[month - 1]}"
+        spoken = f"the {ordinal(day)} of {MONTHS[month - 1]}"
         return f"{spoken} {year_words}" if year_words else spoken
-    spoken = f"{_MONTHS[month - 1]} {ordinal(day)}"
+    spoken = f"{MONTHS[month - 1]} {ordinal(day)}"
     return f"{spoken}, {year_words}" if year_words else spoken
 
 
@@ -495,7 +271,7 @@ def _numeric_date(m: re.Match[str], british: bool) -> str:
 
 
 def _month_names() -> str:
-    return "|".join([*_MONTHS, *_MONTH_ABBR])
+    return "|".join([*MONTHS, *MONTH_ABBR])
 
 
 def _month_day_pattern() -> str:
@@ -517,7 +293,7 @@ def _month_year_pattern() -> str:
 
 
 def _month_name(text: str) -> str:
-    return _MONTH_ABBR.get(text, text)
+    return MONTH_ABBR.get(text, text)
 
 
 def _month_day(m: re.Match[str], british: bool) -> str:
@@ -604,7 +380,7 @@ _SCALE_WORD = r"(\s?(?:thousand|million|billion|trillion)|(?:bn|mn|tn|[kmbt]))\b
 
 
 def _money_before_pattern() -> re.Pattern[str]:
-    symbols = "|".join(re.escape(s) for s in sorted(_MONEY, key=len, reverse=True))
+    symbols = "|".join(re.escape(s) for s in sorted(MONEY, key=len, reverse=True))
     return re.compile(
         rf"(-)?(?<![\w$])({symbols})\s?(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(\d+))?(?:{_SCALE_WORD})?",
         re.IGNORECASE,
@@ -613,7 +389,7 @@ def _money_before_pattern() -> re.Pattern[str]:
 
 def _money_after_pattern() -> re.Pattern[str]:
     """ "20 €", "15.50 USD", "3 million EUR": the amount first, then a symbol or a code."""
-    symbols = "|".join(re.escape(s) for s in sorted(_MONEY, key=len, reverse=True) if "$" not in s)
+    symbols = "|".join(re.escape(s) for s in sorted(MONEY, key=len, reverse=True) if "$" not in s)
     return re.compile(
         rf"(-)?\b(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(\d+))?(?:{_SCALE_WORD})?\s?({symbols})(?!\w)"
     )
@@ -632,15 +408,15 @@ def _money_after(m: re.Match[str], british: bool) -> str:
 def _money(
     sign: str | None, unit: str, whole: str, frac: str | None, scale: str | None, british: bool
 ) -> str | None:
-    key = unit if unit in _MONEY else unit.upper()
-    if key not in _MONEY:
+    key = unit if unit in MONEY else unit.upper()
+    if key not in MONEY:
         return None
-    one, many, sub_one, sub_many = _MONEY[key]
+    one, many, sub_one, sub_many = MONEY[key]
     value = int(whole.replace(",", ""))
     minus = "minus " if sign else ""
     if scale:
         amount = _decimal(f"{value}.{frac}" if frac else str(value), british)
-        return f"{minus}{amount} {_SCALES[scale.strip().lower()]} {many}"
+        return f"{minus}{amount} {SCALES[scale.strip().lower()]} {many}"
     cents = int((frac + "0")[:2]) if frac and sub_one else 0
     if value == 0 and cents:
         return f"{minus}{cardinal(cents)} {sub_one if cents == 1 else sub_many}"
@@ -670,49 +446,49 @@ def _ordinal(m: re.Match[str], british: bool) -> str:
 
 
 def _unit_pattern() -> re.Pattern[str]:
-    units = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+    units = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
     return re.compile(rf"(-?(?:{_NUMBER}))\s?({units})(?![\w/²])", re.IGNORECASE)
 
 
 def _unit(m: re.Match[str], british: bool) -> str:
     value, written = m.group(1), m.group(2)
     unit = written.lower()
-    if unit in _AMBIGUOUS_UNITS:
+    if unit in AMBIGUOUS_UNITS:
         after = m.string[m.end() :]
-        expected = written.upper() if unit in _UPPER_CASE_UNITS else unit
+        expected = written.upper() if unit in UPPER_CASE_UNITS else unit
         if written != expected and unit != "l":
             return m.group(0)
         if re.match(r"\s+[a-z]", after) and unit in ("in", "s"):
             return m.group(0)
     if unit in ("mb", "gb", "tb", "kb") and written[0].isupper() and written[-1] == "b":
         return m.group(0)  # "Mb" and "Gb" are bits, left as written
-    one, many = _UNITS[unit]
+    one, many = UNITS[unit]
     words = one if value in ("1", "-1") else many
     if british:
-        for us, uk in _BRITISH_SPELLING.items():
+        for us, uk in BRITISH_SPELLING.items():
             words = words.replace(us, uk)
     amount = "minus " + _decimal(value[1:], british) if value.startswith("-") else None
     return f"{amount or _decimal(value, british)} {words}"
 
 
 def _letter_abbreviation_pattern() -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(k) for k in _LETTER_ABBREVIATIONS))
+    return re.compile("|".join(re.escape(k) for k in LETTER_ABBREVIATIONS))
 
 
 def _letter_abbreviation(m: re.Match[str]) -> str:
     # "in the U.S." ends the sentence with the abbreviation's own dot: keep a full stop.
     rest = m.string[m.end() :].lstrip()
     ends = m.group(0).endswith(".") and (not rest or rest[0].isupper())
-    return _LETTER_ABBREVIATIONS[m.group(0)] + ("." if ends else "")
+    return LETTER_ABBREVIATIONS[m.group(0)] + ("." if ends else "")
 
 
 def _before_number(m: re.Match[str]) -> str:
-    return _BEFORE_NUMBER[m.group(1).lower()] + " "
+    return BEFORE_NUMBER[m.group(1).lower()] + " "
 
 
 def _abbreviation(m: re.Match[str]) -> str:
     key = m.group(1).lower()
-    expanded = _ABBREVIATIONS.get(key)
+    expanded = ABBREVIATIONS.get(key)
     if expanded is None:
         return m.group(0)
     after = m.string[m.end() :]
@@ -723,7 +499,7 @@ def _abbreviation(m: re.Match[str]) -> str:
         expanded = "Drive"  # "Elm Dr." is a street
     if m.group(1)[0].isupper():
         expanded = expanded[0].upper() + expanded[1:]
-    if key in _TITLES and before_name or key in _NEVER_FINAL:
+    if key in TITLES and before_name or key in NEVER_FINAL:
         return expanded
     # The dot may also end the sentence ("... and Co. Then"): keep it where one could.
     ends_sentence = before_name or not after.strip()
@@ -733,8 +509,8 @@ def _abbreviation(m: re.Match[str]) -> str:
 def _roman_value(numeral: str) -> int:
     total = 0
     for i, letter in enumerate(numeral):
-        value = _ROMAN_VALUES[letter]
-        following = _ROMAN_VALUES[numeral[i + 1]] if i + 1 < len(numeral) else 0
+        value = ROMAN_VALUES[letter]
+        following = ROMAN_VALUES[numeral[i + 1]] if i + 1 < len(numeral) else 0
         total += -value if value < following else value
     return total
 
@@ -747,12 +523,12 @@ def _roman(m: re.Match[str]) -> str:
     """
     word, numeral = m.group(1), m.group(2)
     value = _roman_value(numeral)
-    if word.lower() in _COUNTED:
+    if word.lower() in COUNTED:
         return f"{word} {cardinal(value)}"
     after = m.string[m.end() :]
     if numeral in ("X", "L", "C") or "L" in numeral or "C" in numeral:
         return m.group(0)
-    if word in _NOT_NAMES:
+    if word in NOT_NAMES:
         return m.group(0)
     if numeral == "I" and not re.match(r"\s*(?:[,.;:!?)]|$|of\b)", after):
         return m.group(0)
@@ -767,12 +543,12 @@ def _maybe_year(m: re.Match[str], british: bool) -> str:
     value, era = m.group(1), m.group(2)
     before = re.findall(r"[\w'’]+", m.string[max(0, m.start() - 20) : m.start()])
     after = m.string[m.end() :]
-    cue = bool(before) and before[-1].lower() in _YEAR_CUES
+    cue = bool(before) and before[-1].lower() in YEAR_CUES
     closes = bool(re.match(r"\s*(?:[,.;:!?)\"”]|$|['’]s\b|to\s+\d)", after))
     if era or cue or closes or not before:
         spoken = year(value, british=british)
-        return f"{spoken} {_ERAS[era]}" if era else spoken
-    return cardinal(value, british=british) + (f" {_ERAS[era]}" if era else "")
+        return f"{spoken} {ERAS[era]}" if era else spoken
+    return cardinal(value, british=british) + (f" {ERAS[era]}" if era else "")
 
 
 def _short_year(m: re.Match[str]) -> str:

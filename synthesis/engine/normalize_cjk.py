@@ -7,6 +7,7 @@ symbols (which they drop), percent signs, temperatures, ranges and phone numbers
 digit by digit, not as one large number).
 """
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -37,6 +38,7 @@ def normalize_cjk(text: str, *, lang: str) -> str:
     return text
 
 
+@functools.cache
 def _rules(lang: str) -> list[Rule]:
     money = _MONEY[lang]
     symbols = "|".join(re.escape(s) for s in sorted(money, key=len, reverse=True))

@@ -6,6 +6,7 @@ same for every language, in the same order as English (phone numbers, dates, tim
 money, percentages, ordinals, plain numbers); the words come from the language's ``Locale``.
 """
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -277,8 +278,7 @@ Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
 
 def normalize_locale(text: str, *, lang: str) -> str:
-    loc = LOCALES[lang]
-    for pattern, replace in _rules(loc):
+    for pattern, replace in _rules(lang):
         text = pattern.sub(replace, text)
     return text
 
@@ -311,7 +311,9 @@ def _amount(loc: Locale, written: str) -> str:
     return f"{spoken} {loc.decimal_word} {tail}"
 
 
-def _rules(loc: Locale) -> list[Rule]:
+@functools.cache
+def _rules(lang: str) -> list[Rule]:
+    loc = LOCALES[lang]
     number = _number_pattern(loc)
     symbols = "|".join(re.escape(s) for s in sorted(loc.money, key=len, reverse=True))
     return [
