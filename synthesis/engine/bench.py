@@ -278,6 +278,43 @@ def bench_same_audio(engine: Engine, *, voice: str) -> dict[str, object]:
     }
 
 
+def bench_profile(engine: Engine, *, voice: str, top: int = 12) -> dict[str, object]:
+    """Where the time goes, per operator type, over the long text's chunks.
+
+    onnxruntime's profiler records every node run; the durations are summed by operator
+    type. The trace is written to a temporary folder and removed afterwards.
+    """
+    import tempfile
+    from pathlib import Path
+
+    graph = fastgraph.configured_graph(config.model_path())
+    styles = engine.resolve_voice(voice)
+    with tempfile.TemporaryDirectory() as tmp:
+        model = KokoroModel(
+            graph, threads=config.engine_threads(), profile_prefix=str(Path(tmp) / "kokoro")
+        )
+        model.warm_up(styles[10])
+        samples = 0
+        for phonemes in engine.phonemize(LONG_TEXT):
+            tokens, style = model_inputs(phonemes, styles)
+            samples += len(model.infer(tokens, style, 1.0))
+        with open(model.end_profiling()) as trace:
+            events = json.load(trace)
+    by_op: dict[str, float] = {}
+    for event in events:
+        if event.get("cat") == "Node" and event.get("name", "").endswith("_kernel_time"):
+            op = event.get("args", {}).get("op_name", "?")
+            by_op[op] = by_op.get(op, 0.0) + event["dur"] / 1e6
+    total = sum(by_op.values())
+    ranked = sorted(by_op.items(), key=lambda kv: -kv[1])
+    return {
+        "graph": graph.name,
+        "audio_s": samples / SAMPLE_RATE,
+        "total_s": total,
+        "ops": [(op, seconds, seconds / total) for op, seconds in ranked[:top]],
+    }
+
+
 def peak_rss_child(voice: str) -> None:
     """Runs in a fresh process: create the engine, speak the long text, report peak RSS."""
     engine = Engine()
@@ -423,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--voice", default="af_heart")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["same", "speed", "ttfc", "rss", "wer"]
+        "--skip", nargs="*", default=[], choices=["same", "profile", "speed", "ttfc", "rss", "wer"]
     )
     parser.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -448,6 +485,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"vs the original on {same['chunks']} chunks ({same['samples']} samples): "
                 f"max |difference| {same['max_abs_diff']:.3g}"
             )
+    if "profile" not in args.skip:
+        p = bench_profile(engine, voice=args.voice)
+        print(
+            f"operator profile ({p['graph']}, long text, {p['audio_s']:.1f} s of audio): "
+            f"{p['total_s']:.2f} s in operators"
+        )
+        for op, seconds, share in p["ops"]:
+            print(f"    {op:<24} {seconds:7.3f} s  {100 * share:5.1f}%")
     if "speed" not in args.skip:
         s = bench_speed(engine, rounds=args.rounds, voice=args.voice)
         print(
