@@ -293,18 +293,23 @@ def _alike(a: _Run, b: _Run) -> bool:
 def _pieces(run: _Run) -> Iterator[Piece]:
     segment = run.segment
     if segment.phonemes is not None:
-        sentences = [keep_known(segment.phonemes)]
+        sentences: Iterator[str] = iter([keep_known(segment.phonemes)])
     else:
         text = segment.text if segment.normalized else normalize(segment.text, lang=run.lang.code)
-        sentences = [keep_known(run.g2p(s)) for s in split_sentences(text)]
+        # Phonemized as packing asks for them: the first chunk of a long text does not wait
+        # for the front-end to read all of it.
+        sentences = (keep_known(run.g2p(s)) for s in split_sentences(text))
     if marks_stress(run.lang):
-        sentences = [restress(s, segment.stress) for s in sentences]
-    sentences = [s for s in sentences if s.strip()]
-    for i, phonemes in enumerate(sentences):
-        pause = natural_pause(phonemes)
-        if i == len(sentences) - 1 and segment.pause_after is not None:
-            pause = segment.pause_after
-        yield Piece(phonemes, pause)
+        sentences = (restress(s, segment.stress) for s in sentences)
+    # One sentence of lookahead: the last one takes the segment's explicit pause.
+    previous = None
+    for phonemes in (s for s in sentences if s.strip()):
+        if previous is not None:
+            yield Piece(previous, natural_pause(previous))
+        previous = phonemes
+    if previous is not None:
+        pause = natural_pause(previous) if segment.pause_after is None else segment.pause_after
+        yield Piece(previous, pause)
 
 
 def _voice_lang(voice: Voice) -> str:

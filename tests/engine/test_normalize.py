@@ -266,7 +266,11 @@ def test_it_reads_british_english(written, spoken):
 OTHER_LANGUAGES = [
     # French: space before thousands, comma for decimals, day first, 14h30, "12,50 €"
     ("f", "J'ai 3 chats.", "J'ai trois chats."),
-    ("f", "Il y a 1 234 567 habitants.", "Il y a un million deux cent trente-quatre mille cinq cent soixante-sept habitants."),
+    (
+        "f",
+        "Il y a 1 234 567 habitants.",
+        "Il y a un million deux cent trente-quatre mille cinq cent soixante-sept habitants.",
+    ),
     ("f", "Pi vaut 3,14.", "Pi vaut trois virgule quatorze."),
     ("f", "Il coûte 12,50 €.", "Il coûte douze euros cinquante."),
     ("f", "Payé 20 $ et 1 €.", "Payé vingt dollars et un euro."),
@@ -276,13 +280,21 @@ OTHER_LANGUAGES = [
     ("f", "Rendez-vous à 14h30.", "Rendez-vous à quatorze heures trente."),
     ("f", "Départ à 9h.", "Départ à neuf heures."),
     ("f", "Le 1er janvier et le 2e jour.", "Le premier janvier et le deuxième jour."),
-    ("f", "Appelez le 01 23 45 67 89.", "Appelez le zéro un, vingt-trois, quarante-cinq, soixante-sept, quatre-vingt-neuf."),
+    (
+        "f",
+        "Appelez le 01 23 45 67 89.",
+        "Appelez le zéro un, vingt-trois, quarante-cinq, soixante-sept, quatre-vingt-neuf.",
+    ),
     ("f", "De 10-12 ans.", "De dix à douze ans."),
     ("f", "Il fait -5 °C.", "Il fait moins cinq degrés Celsius."),
     ("f", "Il a 71 ans.", "Il a soixante et onze ans."),
     # Spanish: dot for thousands, comma for decimals, "de" in dates, "con" for cents
     ("e", "Tengo 25 años y 10%.", "Tengo veinticinco años y diez por ciento."),
-    ("e", "Hay 1.234.567 personas.", "Hay un millón doscientos treinta y cuatro mil quinientos sesenta y siete personas."),
+    (
+        "e",
+        "Hay 1.234.567 personas.",
+        "Hay un millón doscientos treinta y cuatro mil quinientos sesenta y siete personas.",
+    ),
     ("e", "Pi es 3,14.", "Pi es tres coma catorce."),
     ("e", "Cuesta 12,50 €.", "Cuesta doce euros con cincuenta céntimos."),
     ("e", "Pagó $21 y 1 €.", "Pagó veintiún dólares y un euro."),
@@ -291,7 +303,12 @@ OTHER_LANGUAGES = [
     ("e", "A las 14:30.", "A las catorce y treinta."),
     ("e", "A las 9:00.", "A las nueve en punto."),
     ("e", "El 1º de mayo y la 2ª vez.", "El primero de mayo y la segunda vez."),
-    ("e", "Llama al +34 612 34 56 78.", "Llama al más treinta y cuatro, seis uno dos, treinta y cuatro, cincuenta y seis, setenta y ocho."),
+    (
+        "e",
+        "Llama al +34 612 34 56 78.",
+        "Llama al más treinta y cuatro, seis uno dos, treinta y cuatro, cincuenta y seis, "
+        "setenta y ocho.",
+    ),
     ("e", "Páginas 10-12.", "Páginas diez a doce."),
     ("e", "Hace 30 °C.", "Hace treinta grados Celsius."),
     # Italian
@@ -302,7 +319,11 @@ OTHER_LANGUAGES = [
     ("i", "Il 1° maggio.", "Il primo maggio."),
     ("i", "Alle 14:30.", "Alle quattordici e trenta."),
     ("i", "Sconto del 15%.", "Sconto del quindici per cento."),
-    ("i", "Chiama +39 06 1234 5678.", "Chiama più trentanove, zero sei, uno due tre quattro, cinque sei sette otto."),
+    (
+        "i",
+        "Chiama +39 06 1234 5678.",
+        "Chiama più trentanove, zero sei, uno due tre quattro, cinque sei sette otto.",
+    ),
     ("i", "Vale 2,5.", "Vale due virgola cinque."),
     ("i", "Pagine 10-12.", "Pagine dieci a dodici."),
     ("i", "La 2ª volta.", "La seconda volta."),
@@ -329,7 +350,11 @@ OTHER_LANGUAGES = [
     ("h", "10:30 बजे मिलो।", "दस बजकर तीस मिनट मिलो।"),
     ("h", "7:00 बजे।", "सात बजे।"),
     ("h", "50% छूट।", "पचास प्रतिशत छूट।"),
-    ("h", "+91 98765 43210 पर कॉल करें।", "प्लस इक्यानबे, नौ आठ सात छह पाँच, चार तीन दो एक शून्य पर कॉल करें।"),
+    (
+        "h",
+        "+91 98765 43210 पर कॉल करें।",
+        "प्लस इक्यानबे, नौ आठ सात छह पाँच, चार तीन दो एक शून्य पर कॉल करें।",
+    ),
     ("h", "1234 लोग।", "एक हज़ार दो सौ चौंतीस लोग।"),
     # Japanese: the front-end reads digits; symbols, clocks, dates and phones are rewritten
     ("j", "2025年", "2025年"),
