@@ -153,8 +153,9 @@ def graph_summary() -> str:
 
 @dataclass
 class Timing:
-    compute_s: float
+    compute_s: float  # wall-clock
     audio_s: float
+    cpu_s: float = 0.0  # this process's CPU time, all threads: steadier on a shared machine
 
     @property
     def rtf(self) -> float:
@@ -162,15 +163,17 @@ class Timing:
 
 
 def _time_ours(engine: Engine, text: str, voice: str) -> Timing:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     audio = engine.synthesize(text, voice=voice)
-    return Timing(time.perf_counter() - start, len(audio) / SAMPLE_RATE)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return Timing(wall, len(audio) / SAMPLE_RATE, cpu)
 
 
 def _time_theirs(kokoro: object, text: str, voice: str) -> Timing:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     audio, rate = kokoro.create(text, voice=voice, speed=1.0, lang="en-us")
-    return Timing(time.perf_counter() - start, len(audio) / rate)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return Timing(wall, len(audio) / rate, cpu)
 
 
 def bench_speed(engine: Engine, *, rounds: int, voice: str) -> dict[str, float]:
@@ -191,7 +194,12 @@ def bench_speed(engine: Engine, *, rounds: int, voice: str) -> dict[str, float]:
     ours_rtf = sum(t.compute_s for t in ours) / sum(t.audio_s for t in ours)
     theirs_rtf = sum(t.compute_s for t in theirs) / sum(t.audio_s for t in theirs)
     pair_ratios = [o.rtf / t.rtf for o, t in zip(ours, theirs, strict=True)]
+    ours_cpu = sum(t.cpu_s for t in ours) / sum(t.audio_s for t in ours)
+    theirs_cpu = sum(t.cpu_s for t in theirs) / sum(t.audio_s for t in theirs)
     return {
+        "cpu_ratio": ours_cpu / theirs_cpu,
+        "ours_cpu": ours_cpu,
+        "theirs_cpu": theirs_cpu,
         "chars": len(LONG_TEXT),
         "ours_rtf": ours_rtf,
         "theirs_rtf": theirs_rtf,
@@ -500,7 +508,8 @@ def main(argv: list[str] | None = None) -> int:
             f"ours {s['ours_rtf']:.3f} s/s of audio ({s['ours_audio_s']:.1f} s audio), "
             f"kokoro-onnx 0.6.1 {s['theirs_rtf']:.3f} s/s ({s['theirs_audio_s']:.1f} s audio); "
             f"ratio ours/theirs {s['ratio']:.3f} (median of pairs {s['ratio_median_pair']:.3f}, "
-            "goal <= 0.85)"
+            f"goal <= 0.85); CPU time per second of audio {s['ours_cpu']:.3f} vs "
+            f"{s['theirs_cpu']:.3f}, ratio {s['cpu_ratio']:.3f}"
         )
     if "ttfc" not in args.skip:
         for label, chunking in (("", None), (" (clause-sized first chunk, before)", CLAUSE_FIRST)):
@@ -539,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"a longer text): {100 * r['wer']:.2f}% over {r['words']} words"
             )
         print("WER other languages: not measured (the bundled Whisper model is English-only)")
+    print("load average at the end", os.getloadavg())
     return 0
 
 
