@@ -32,8 +32,7 @@ class Locale:
     one_before_noun: dict[str, str] = field(default_factory=dict)
 
     def words(self, value: int) -> str:
-        spoken = self.number_words(value)
-        return spoken
+        return self.number_words(value)
 
     def count(self, value: int) -> str:
         """A number before a masculine noun: Spanish "un euro", "veintiún dólares"."""
@@ -46,6 +45,13 @@ class Locale:
 
 def _split(words: str) -> tuple[str, ...]:
     return tuple(words.split())
+
+
+def _currencies(
+    table: dict[tuple[str, ...], tuple[str, str, str, str]],
+) -> dict[str, tuple[str, str, str, str]]:
+    """One entry per symbol or code: ``("€", "EUR")`` share their words."""
+    return {key: words for keys, words in table.items() for key in keys}
 
 
 def _num2words(lang: str) -> Callable[[int], str]:
@@ -169,14 +175,14 @@ LOCALES: dict[str, Locale] = {
         decimal_word="virgule",
         percent="pour cent",
         range_word="à",
-        money={
-            "€": ("euro", "euros", "centime", "centimes"),
-            "EUR": ("euro", "euros", "centime", "centimes"),
-            "$": ("dollar", "dollars", "cent", "cents"),
-            "USD": ("dollar", "dollars", "cent", "cents"),
-            "£": ("livre", "livres", "penny", "pence"),
-            "CHF": ("franc suisse", "francs suisses", "centime", "centimes"),
-        },
+        money=_currencies(
+            {
+                ("€", "EUR"): ("euro", "euros", "centime", "centimes"),
+                ("$", "USD"): ("dollar", "dollars", "cent", "cents"),
+                ("£",): ("livre", "livres", "penny", "pence"),
+                ("CHF",): ("franc suisse", "francs suisses", "centime", "centimes"),
+            }
+        ),
         money_join=" ",
         date=_date_fr,
         clock=_clock_fr,
@@ -192,13 +198,13 @@ LOCALES: dict[str, Locale] = {
         decimal_word="coma",
         percent="por ciento",
         range_word="a",
-        money={
-            "€": ("euro", "euros", "céntimo", "céntimos"),
-            "EUR": ("euro", "euros", "céntimo", "céntimos"),
-            "$": ("dólar", "dólares", "centavo", "centavos"),
-            "USD": ("dólar", "dólares", "centavo", "centavos"),
-            "£": ("libra", "libras", "penique", "peniques"),
-        },
+        money=_currencies(
+            {
+                ("€", "EUR"): ("euro", "euros", "céntimo", "céntimos"),
+                ("$", "USD"): ("dólar", "dólares", "centavo", "centavos"),
+                ("£",): ("libra", "libras", "penique", "peniques"),
+            }
+        ),
         money_join=" con ",
         date=_date_de,
         clock=_clock_es,
@@ -215,13 +221,13 @@ LOCALES: dict[str, Locale] = {
         decimal_word="virgola",
         percent="per cento",
         range_word="a",
-        money={
-            "€": ("euro", "euro", "centesimo", "centesimi"),
-            "EUR": ("euro", "euro", "centesimo", "centesimi"),
-            "$": ("dollaro", "dollari", "centesimo", "centesimi"),
-            "USD": ("dollaro", "dollari", "centesimo", "centesimi"),
-            "£": ("sterlina", "sterline", "penny", "pence"),
-        },
+        money=_currencies(
+            {
+                ("€", "EUR"): ("euro", "euro", "centesimo", "centesimi"),
+                ("$", "USD"): ("dollaro", "dollari", "centesimo", "centesimi"),
+                ("£",): ("sterlina", "sterline", "penny", "pence"),
+            }
+        ),
         money_join=" e ",
         date=_date_it,
         clock=_clock_it,
@@ -238,15 +244,13 @@ LOCALES: dict[str, Locale] = {
         decimal_word="vírgula",
         percent="por cento",
         range_word="a",
-        money={
-            "R$": ("real", "reais", "centavo", "centavos"),
-            "BRL": ("real", "reais", "centavo", "centavos"),
-            "€": ("euro", "euros", "cêntimo", "cêntimos"),
-            "EUR": ("euro", "euros", "cêntimo", "cêntimos"),
-            "US$": ("dólar", "dólares", "centavo", "centavos"),
-            "$": ("dólar", "dólares", "centavo", "centavos"),
-            "USD": ("dólar", "dólares", "centavo", "centavos"),
-        },
+        money=_currencies(
+            {
+                ("R$", "BRL"): ("real", "reais", "centavo", "centavos"),
+                ("€", "EUR"): ("euro", "euros", "cêntimo", "cêntimos"),
+                ("US$", "$", "USD"): ("dólar", "dólares", "centavo", "centavos"),
+            }
+        ),
         money_join=" e ",
         date=_date_de,
         clock=_clock_pt,
@@ -259,14 +263,13 @@ LOCALES: dict[str, Locale] = {
         decimal_word="दशमलव",
         percent="प्रतिशत",
         range_word="से",
-        money={
-            "₹": ("रुपया", "रुपये", "पैसा", "पैसे"),
-            "Rs": ("रुपया", "रुपये", "पैसा", "पैसे"),
-            "INR": ("रुपया", "रुपये", "पैसा", "पैसे"),
-            "$": ("डॉलर", "डॉलर", "सेंट", "सेंट"),
-            "USD": ("डॉलर", "डॉलर", "सेंट", "सेंट"),
-            "€": ("यूरो", "यूरो", "सेंट", "सेंट"),
-        },
+        money=_currencies(
+            {
+                ("₹", "Rs", "INR"): ("रुपया", "रुपये", "पैसा", "पैसे"),
+                ("$", "USD"): ("डॉलर", "डॉलर", "सेंट", "सेंट"),
+                ("€",): ("यूरो", "यूरो", "सेंट", "सेंट"),
+            }
+        ),
         money_join=" और ",
         date=_date_hi,
         clock=_clock_hi,
