@@ -357,9 +357,13 @@ def bench_memory(voice: str) -> float:
     return json.loads(out.stdout.strip().splitlines()[-1])["peak_rss_mb"]
 
 
-def words_for_wer(text: str) -> list[str]:
-    """Spoken, lower-case words: both sides go through the same normaliser."""
-    spoken = normalize_english(text).lower().replace("-", " ")
+def words_for_wer(text: str, *, british: bool = False) -> list[str]:
+    """Spoken, lower-case words: both sides go through the same normaliser.
+
+    ``british``: read as a British voice reads ("one hundred and five", "three pounds
+    fifty"), so those words count as said, not as insertions.
+    """
+    spoken = normalize_english(text, british=british).lower().replace("-", " ")
     return re.sub(r"[^a-z0-9' ]+", " ", spoken).split()
 
 
@@ -387,7 +391,12 @@ def load_asr():
 
 
 def measure_wer(
-    asr, speak: Callable[[str], np.ndarray], sentences: Sequence[str], rate: int
+    asr,
+    speak: Callable[[str], np.ndarray],
+    sentences: Sequence[str],
+    rate: int,
+    *,
+    british: bool = False,
 ) -> dict:
     """Word error rate of ``speak(sentence)`` (mono audio at ``rate``) over ``sentences``.
 
@@ -401,7 +410,8 @@ def measure_wer(
             _resample_to_16k(speak(sentence), rate), language="en", beam_size=5
         )
         heard = " ".join(s.text for s in segments)
-        ref, hyp = words_for_wer(sentence), words_for_wer(heard)
+        ref = words_for_wer(sentence, british=british)
+        hyp = words_for_wer(heard, british=british)
         n = word_errors(ref, hyp)
         errors += n
         total += len(ref)
@@ -429,6 +439,7 @@ def bench_wer(
             lambda text, v=voice: engine.synthesize(text, voice=v, chunking=chunking),
             sentences,
             SAMPLE_RATE,
+            british=voice.startswith("b"),
         )
         for label, voice in voices.items()
     }
@@ -451,7 +462,13 @@ def bench_wer_baseline(
         return audio
 
     return {
-        label: measure_wer(asr, lambda text, v=voice: speak(text, v), sentences, SAMPLE_RATE)
+        label: measure_wer(
+            asr,
+            lambda text, v=voice: speak(text, v),
+            sentences,
+            SAMPLE_RATE,
+            british=voice.startswith("b"),
+        )
         for label, voice in voices.items()
     }
 

@@ -1,6 +1,12 @@
 """The engine bench's own helpers: naming the machine, and keeping its held-out set apart."""
 
-from synthesis.engine.bench import NUMBER_SENTENCES, WER_SENTENCES, cpu_summary, word_errors
+from synthesis.engine.bench import (
+    NUMBER_SENTENCES,
+    WER_SENTENCES,
+    cpu_summary,
+    word_errors,
+    words_for_wer,
+)
 
 from .test_normalize import AMERICAN, BOTH, BRITISH
 
@@ -47,3 +53,16 @@ def test_word_errors_count_substitutions_insertions_and_deletions():
     assert word_errors(["a", "b", "c"], ["a", "x", "c"]) == 1
     assert word_errors(["a", "b", "c"], ["a", "b"]) == 1
     assert word_errors(["a", "b"], ["a", "b", "c", "d"]) == 2
+
+
+def test_a_british_reference_reads_as_a_british_voice_speaks():
+    assert words_for_wer("It was 105 pages.", british=True) == [
+        "it",
+        "was",
+        "one",
+        "hundred",
+        "and",
+        "five",
+        "pages",
+    ]
+    assert words_for_wer("It was 105 pages.") == ["it", "was", "one", "hundred", "five", "pages"]
