@@ -32,6 +32,10 @@ class Locale:
     one_before_noun: dict[str, str] = field(default_factory=dict)
 
     def words(self, value: int) -> str:
+        if value >= 10**15:
+            # Past the quadrillions num2words gives up in some languages, and nobody reads
+            # such a number as one: digit by digit.
+            return " ".join(self.number_words(int(d)) for d in str(value))
         return self.number_words(value)
 
     def count(self, value: int) -> str:

@@ -394,3 +394,12 @@ def test_the_table_covers_at_least_two_hundred_cases():
     english = len(BOTH) * 2 + len(AMERICAN) + len(BRITISH)
     assert english + len(OTHER_LANGUAGES) >= 200
     assert {lang for lang, _, _ in OTHER_LANGUAGES} == set("efhijpz")
+
+
+@pytest.mark.parametrize("lang", list("abefhijpz"))
+def test_a_number_too_large_to_name_is_read_digit_by_digit_not_an_error(lang):
+    spoken = normalize(
+        "It is 9999999999999999999999999999 km and 1000000000000000000000th.", lang=lang
+    )
+    assert spoken
+    assert not any(c.isdigit() for c in spoken) or lang in "jz"
