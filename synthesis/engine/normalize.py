@@ -174,7 +174,9 @@ def _english_rules(british: bool) -> list[Rule]:
         (re.compile(r"\b([A-Za-z]{2,6})\.(?=\s|$)"), _abbreviation),
         (re.compile(rf"\b([A-Z][a-z]+)\s+({ROMAN})\b(?!['’](?:m|ll|d|ve|re)\b)"), _roman),
         (
-            re.compile(r"(?<![\w,.$€£¥₹#-])(1\d{3}|20\d{2})(?![\w,]|\.\d)(?:\s+(AD|BC|BCE|CE)\b)?"),
+            # A comma after a year ends a phrase ("In 1987, the"); one followed by digits is a
+            # thousands separator ("1,987").
+            re.compile(r"(?<![\w,.$€£¥₹#-])(1\d{3}|20\d{2})(?!\w|[.,]\d)(?:\s+(AD|BC|BCE|CE)\b)?"),
             lambda m: _maybe_year(m, british),
         ),
         (re.compile(r"\b(\d+)\s+(\d+)/(\d+)\b"), lambda m: _mixed_fraction(m, british)),

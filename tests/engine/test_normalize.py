@@ -40,6 +40,8 @@ BOTH = [
     # years
     ("Founded in 1998.", "Founded in nineteen ninety eight."),
     ("It was built in 1905.", "It was built in nineteen oh five."),
+    ("In 1987, the bridge opened.", "In nineteen eighty seven, the bridge opened."),
+    ("By 2019, it carried more.", "By twenty nineteen, it carried more."),
     ("Since 2010 we grew.", "Since twenty ten we grew."),
     ("By 2030 it ends.", "By twenty thirty it ends."),
     ("In 1066 they landed.", "In ten sixty six they landed."),
