@@ -151,7 +151,7 @@ class Engine:
             raise TimestampsUnavailable(
                 "this model file has no durations output, so there are no timestamps"
             )
-        sentences = {id(run): _sentences(run) for run in runs}
+        sentences = {id(run): list(_sentences(run)) for run in runs}
         clock = WordClock(
             group for run in runs for said, phonemes in sentences[id(run)]
             for group in spoken_groups(said, phonemes)
@@ -419,26 +419,36 @@ def _alike(a: _Run, b: _Run) -> bool:
     return a.style is b.style and a.lang == b.lang and a.speed == b.speed
 
 
-def _sentences(run: _Run) -> list[tuple[str, str]]:
-    """The run's sentences as spoken: (normalised text, phonemes), in order."""
+def _sentences(run: _Run) -> Iterator[tuple[str, str]]:
+    """The run's sentences as spoken: (normalised text, phonemes), in order.
+
+    Phonemized as they are asked for: the first chunk of a long text does not wait for the
+    front-end to read all of it.
+    """
     segment = run.segment
     if segment.phonemes is not None:
-        said = [(segment.text, keep_known(segment.phonemes))]
+        said: Iterator[tuple[str, str]] = iter([(segment.text, keep_known(segment.phonemes))])
     else:
         text = segment.text if segment.normalized else normalize(segment.text, lang=run.lang.code)
-        said = [(s, keep_known(run.g2p(s))) for s in split_sentences(text)]
+        said = ((s, keep_known(run.g2p(s))) for s in split_sentences(text))
     if marks_stress(run.lang):
-        said = [(t, restress(p, segment.stress)) for t, p in said]
-    return [(t, p) for t, p in said if p.strip()]
+        said = ((t, restress(p, segment.stress)) for t, p in said)
+    return ((t, p) for t, p in said if p.strip())
 
 
 def _pieces(run: _Run, sentences: list[tuple[str, str]] | None = None) -> Iterator[Piece]:
-    said = _sentences(run) if sentences is None else sentences
-    for i, (_, phonemes) in enumerate(said):
-        pause = natural_pause(phonemes)
-        if i == len(said) - 1 and run.segment.pause_after is not None:
+    said = _sentences(run) if sentences is None else iter(sentences)
+    # One sentence of lookahead: the last one takes the segment's explicit pause.
+    previous = None
+    for _, phonemes in said:
+        if previous is not None:
+            yield Piece(previous, natural_pause(previous))
+        previous = phonemes
+    if previous is not None:
+        pause = natural_pause(previous)
+        if run.segment.pause_after is not None:
             pause = run.segment.pause_after
-        yield Piece(phonemes, pause)
+        yield Piece(previous, pause)
 
 
 def _voice_lang(voice: Voice) -> str:

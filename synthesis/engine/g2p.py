@@ -79,14 +79,22 @@ def vocab() -> dict[str, int]:
     return json.loads(text)
 
 
+# Sentences phonemized per language and kept: previews, canaries and retried jobs repeat
+# the same sentences, and espeak holds a process-wide lock while it works.
+G2P_CACHE_SENTENCES = 2048
+
+
+@functools.cache
 def phonemizer_for(lang: Language) -> G2P:
     if lang.code == "j":
-        return _japanese()
-    if lang.code == "z":
-        return _mandarin()
-    if lang.espeak is None:
+        front_end = _japanese()
+    elif lang.code == "z":
+        front_end = _mandarin()
+    elif lang.espeak is None:
         raise UnsupportedLanguage(f"no front-end for {lang.label}")
-    return _espeak(lang.espeak)
+    else:
+        front_end = _espeak(lang.espeak)
+    return functools.lru_cache(maxsize=G2P_CACHE_SENTENCES)(front_end)
 
 
 def marks_stress(lang: Language) -> bool:

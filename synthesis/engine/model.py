@@ -27,7 +27,10 @@ class KokoroModel:
     ``tokens``, integer vs float ``speed``, fp16 styles) so an operator can swap the file.
     """
 
-    def __init__(self, path: Path, *, threads: int, spin: bool = False) -> None:
+    def __init__(
+        self, path: Path, *, threads: int, spin: bool = False, profile_prefix: str | None = None
+    ) -> None:
+        """``profile_prefix`` turns on onnxruntime's per-operator profiler."""
         import onnxruntime as ort
 
         if not path.is_file():
@@ -44,6 +47,9 @@ class KokoroModel:
         options.enable_mem_pattern = False
         # Busy-waiting workers steal CPU from the web process and other jobs on small boxes.
         options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
+        if profile_prefix:
+            options.enable_profiling = True
+            options.profile_file_prefix = profile_prefix
         try:
             self.session = ort.InferenceSession(
                 str(path), options, providers=["CPUExecutionProvider"]
@@ -121,6 +127,10 @@ class KokoroModel:
             None if durations is None else np.asarray(durations).reshape(-1),
             None if gains is None else np.asarray(gains).reshape(-1),
         )
+
+    def end_profiling(self) -> str:
+        """Stop profiling; the path of the JSON trace onnxruntime wrote."""
+        return self.session.end_profiling()
 
     def warm_up(self, style: np.ndarray) -> None:
         """First runs allocate arenas and pick kernels; pay for that before a user waits."""

@@ -1,178 +1,60 @@
 """Text normalisation: written forms (numbers, money, dates, symbols...) to spoken words.
 
-English gets the full treatment, rule by rule, most specific first (an e-mail address
-before a bare "@", a date before a plain number). Other espeak languages get numbers,
-ordinals, percents and currency through num2words; Japanese and Mandarin front-ends read
-numbers themselves.
+Every language is a list of rules applied in order, most specific first: an e-mail address
+before a bare "@", a phone number before a range, a date before a plain number. English is
+here; French, Spanish, Italian, Portuguese and Hindi are in ``normalize_intl``, Japanese and
+Mandarin in ``normalize_cjk``.
 """
 
+import functools
 import re
 from collections.abc import Callable
 
 from num2words import num2words
 
+from .normalize_words import (
+    ABBREVIATIONS,
+    AMBIGUOUS_UNITS,
+    BEFORE_NUMBER,
+    BRITISH_SPELLING,
+    COUNTED,
+    DIGITS,
+    ERAS,
+    LETTER_ABBREVIATIONS,
+    MONEY,
+    MONTH_ABBR,
+    MONTHS,
+    NEVER_FINAL,
+    NOT_NAMES,
+    ROMAN,
+    ROMAN_VALUES,
+    SCALES,
+    SYMBOLS,
+    TITLES,
+    UNITS,
+    UPPER_CASE_UNITS,
+    YEAR_CUES,
+)
+
+# The SSML say-as reader names months through this module.
+_MONTHS = MONTHS
+
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTH_ABBR = {m[:3].lower(): m for m in _MONTHS} | {"sept": "September"}
-_DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-
-_ABBREVIATIONS = {
-    "mr": "Mister",
-    "mrs": "Missus",
-    "ms": "Miz",
-    "dr": "Doctor",
-    "prof": "Professor",
-    "sr": "Senior",
-    "jr": "Junior",
-    "st": "Saint",
-    "mt": "Mount",
-    "gen": "General",
-    "gov": "Governor",
-    "sgt": "Sergeant",
-    "capt": "Captain",
-    "lt": "Lieutenant",
-    "vs": "versus",
-    "etc": "et cetera",
-    "approx": "approximately",
-    "dept": "department",
-    "est": "established",
-    "inc": "Incorporated",
-    "ltd": "Limited",
-    "co": "Company",
-    "corp": "Corporation",
-    "ave": "Avenue",
-    "blvd": "Boulevard",
-    "rd": "Road",
-    "fig": "figure",
-    "min": "minutes",
-    "max": "maximum",
-}
-_TITLES = {"mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "gov", "sgt", "capt", "lt"}
-_LETTER_ABBREVIATIONS = {
-    "e.g.": "for example",
-    "i.e.": "that is",
-    "a.m.": "a m",
-    "p.m.": "p m",
-    "U.S.": "U S",
-    "U.K.": "U K",
-}
-
-_UNITS = {
-    "km": ("kilometer", "kilometers"),
-    "m": ("meter", "meters"),
-    "cm": ("centimeter", "centimeters"),
-    "mm": ("millimeter", "millimeters"),
-    "mi": ("mile", "miles"),
-    "ft": ("foot", "feet"),
-    "in": ("inch", "inches"),
-    "kg": ("kilogram", "kilograms"),
-    "g": ("gram", "grams"),
-    "mg": ("milligram", "milligrams"),
-    "lb": ("pound", "pounds"),
-    "lbs": ("pound", "pounds"),
-    "oz": ("ounce", "ounces"),
-    "l": ("liter", "liters"),
-    "ml": ("milliliter", "milliliters"),
-    "mph": ("mile per hour", "miles per hour"),
-    "km/h": ("kilometer per hour", "kilometers per hour"),
-    "kph": ("kilometer per hour", "kilometers per hour"),
-    "s": ("second", "seconds"),
-    "sec": ("second", "seconds"),
-    "ms": ("millisecond", "milliseconds"),
-    "h": ("hour", "hours"),
-    "hr": ("hour", "hours"),
-    "hrs": ("hour", "hours"),
-    "kb": ("kilobyte", "kilobytes"),
-    "mb": ("megabyte", "megabytes"),
-    "gb": ("gigabyte", "gigabytes"),
-    "tb": ("terabyte", "terabytes"),
-    "hz": ("hertz", "hertz"),
-    "khz": ("kilohertz", "kilohertz"),
-    "mhz": ("megahertz", "megahertz"),
-    "ghz": ("gigahertz", "gigahertz"),
-    "v": ("volt", "volts"),
-    "w": ("watt", "watts"),
-    "kw": ("kilowatt", "kilowatts"),
-    "kwh": ("kilowatt hour", "kilowatt hours"),
-    "°c": ("degree Celsius", "degrees Celsius"),
-    "°f": ("degree Fahrenheit", "degrees Fahrenheit"),
-    "°": ("degree", "degrees"),
-}
-_CURRENCIES = {
-    "$": ("dollar", "dollars", "cent", "cents"),
-    "€": ("euro", "euros", "cent", "cents"),
-    "£": ("pound", "pounds", "penny", "pence"),
-    "¥": ("yen", "yen", "", ""),
-    "₹": ("rupee", "rupees", "paisa", "paise"),
-}
-_SCALES = {
-    "k": "thousand",
-    "thousand": "thousand",
-    "m": "million",
-    "mn": "million",
-    "million": "million",
-    "b": "billion",
-    "bn": "billion",
-    "billion": "billion",
-    "t": "trillion",
-    "trillion": "trillion",
-}
-_SYMBOLS = {
-    "&": " and ",
-    "+": " plus ",
-    "=": " equals ",
-    "%": " percent ",
-    "@": " at ",
-    "#": " number ",
-    "×": " times ",
-    "÷": " divided by ",
-    "~": " about ",
-    "<": " less than ",
-    ">": " greater than ",
-    "°": " degrees ",
-    "§": " section ",
-    "©": " copyright ",
-    "®": " registered ",
-    "™": " trademark ",
-    "½": " one half ",
-    "¼": " one quarter ",
-    "¾": " three quarters ",
-    "/": " slash ",
-    "*": " ",
-    "_": " ",
-    "|": ", ",
-    "•": ", ",
-}
-_NUM2WORDS_LANG = {"e": "es", "f": "fr", "i": "it", "p": "pt_BR"}
-_CURRENCY_WORDS = {
-    "e": ("euros", "dólares"),
-    "f": ("euros", "dollars"),
-    "i": ("euro", "dollari"),
-    "p": ("euros", "dólares"),
-}
-_PERCENT_WORD = {"e": "por ciento", "f": "pour cent", "i": "per cento", "p": "por cento"}
 
 
 def normalize(text: str, *, lang: str) -> str:
     """Spoken form of ``text`` for Kokoro language ``lang`` (a, b, e, f, h, i, j, p, z)."""
     if lang in ("a", "b"):
         text = normalize_english(text, british=lang == "b")
-    elif lang in _NUM2WORDS_LANG:
-        text = _normalize_with_num2words(text, _NUM2WORDS_LANG[lang], lang)
+    elif lang in ("j", "z"):
+        from .normalize_cjk import normalize_cjk
+
+        text = normalize_cjk(text, lang=lang)
+    else:
+        from .normalize_intl import LOCALES, normalize_locale
+
+        if lang in LOCALES:
+            text = normalize_locale(text, lang=lang)
     return " ".join(text.split())
 
 
@@ -201,15 +83,21 @@ def ordinal(number: str | int, *, british: bool = False) -> str:
     return words.replace("-", " ")
 
 
-def year(number: str | int) -> str:
+def year(number: str | int, *, british: bool = False) -> str:
+    """A year as people say it: "nineteen ninety eight", "two thousand (and) five"."""
     value = int(number)
-    if 2000 <= value <= 2009:
-        return cardinal(value)
-    return num2words(value, to="year").replace("-", " ").replace(" and ", " ")
+    if 2000 <= value <= 2009 or value < 1000 or value % 1000 == 0:
+        return cardinal(value, british=british)
+    century, rest = divmod(value, 100)
+    if rest == 0:
+        return f"{cardinal(century)} hundred"
+    if rest < 10:
+        return f"{cardinal(century)} oh {cardinal(rest)}"
+    return f"{cardinal(century)} {cardinal(rest)}"
 
 
-def digits(text: str) -> str:
-    return " ".join(_DIGITS[int(d)] for d in text if d.isdigit())
+def digits(text: str, *, zero: str = "zero") -> str:
+    return " ".join(zero if d == "0" else DIGITS[int(d)] for d in text if d.isdigit())
 
 
 def _to_number(number: str | int | float) -> int | float:
@@ -221,13 +109,29 @@ def _to_number(number: str | int | float) -> int | float:
 
 def _decimal(text: str, british: bool) -> str:
     whole, _, frac = text.replace(",", "").partition(".")
-    words = cardinal(whole or "0", british=british)
+    if not whole:
+        return f"point {digits(frac)}"
+    if len(whole) > 1 and whole.startswith("0") or len(whole) > 12:
+        words = digits(whole)  # "007", account and serial numbers: digit by digit
+    else:
+        words = cardinal(whole or "0", british=british)
     return f"{words} point {digits(frac)}" if frac else words
+
+
+def _plural_number(words: str) -> str:
+    if words.endswith("y"):
+        return words[:-1] + "ies"
+    if words.endswith("x"):
+        return words + "es"
+    return words + "s"
 
 
 # -- English rules --------------------------------------------------------------------------
 
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
+
+@functools.cache
 def _english_rules(british: bool) -> list[Rule]:
     def number(m: re.Match[str]) -> str:
         return _decimal(m.group(0), british)
@@ -235,34 +139,51 @@ def _english_rules(british: bool) -> list[Rule]:
     return [
         (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), _email),
         (re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)]"), _url),
-        (re.compile(r"\b[\w-]+\.(?:com|org|net|io|dev|edu|gov)\b"), _url),
-        (re.compile(r"(?<!\w)(?:\+?1[ .-]?)?\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b"), _phone),
-        (re.compile(r"(?<!\w)\+\d{1,3}(?:[ .-]\d{2,4}){2,5}\b"), _phone),
-        (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), _iso_date),
-        (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), lambda m: _slash_date(m, british)),
+        (re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|edu|gov|ai|co\.uk)\b"), _url),
+        *_phone_rules(),
+        (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), lambda m: _iso_date(m, british)),
         (
-            re.compile(r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap])\.?\s?m\b", re.IGNORECASE),
-            _time,
+            re.compile(r"\b(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|(?<=/)\d{2})\b"),
+            lambda m: _numeric_date(m, british),
         ),
-        (re.compile(r"\b(\d{1,2})\s*([ap])\.?m\b", re.IGNORECASE), _hour_ampm),
-        (re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b"), _time),
-        (re.compile(_month_day_pattern(), re.IGNORECASE), _month_day),
-        (re.compile(_day_month_pattern(), re.IGNORECASE), _day_month),
-        (_currency_pattern(), lambda m: _money(m, british)),
-        (re.compile(r"(-?\d+(?:\.\d+)?)\s?%"), lambda m: f"{_signed(m.group(1), british)} percent"),
-        (re.compile(r"\b(\d+)(st|nd|rd|th)\b", re.IGNORECASE), lambda m: ordinal(m.group(1))),
-        (re.compile(r"\b(1[1-9]\d0)s\b"), _decade),
-        (re.compile(r"\b(\d{2})s\b"), lambda m: _plural_number(cardinal(m.group(1)))),
+        (re.compile(_day_month_pattern()), lambda m: _day_month(m, british)),
+        (re.compile(_month_day_pattern()), lambda m: _month_day(m, british)),
+        (re.compile(_month_year_pattern()), lambda m: _month_year(m, british)),
+        (
+            re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2}))?\s?([AaPp])\.?\s?[Mm]\b(\.)?"),
+            _clock_ampm,
+        ),
+        (
+            re.compile(r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?![\d:])"),
+            lambda m: _clock_24h(m, british),
+        ),
+        (_range_pattern(), _range),
+        (_money_before_pattern(), lambda m: _money_before(m, british)),
+        (_money_after_pattern(), lambda m: _money_after(m, british)),
+        (re.compile(r"\b(\d{1,2})¢"), lambda m: f"{cardinal(m.group(1))} cents"),
+        (re.compile(r"(-?(?:" + _NUMBER + r"))\s?%"), lambda m: f"{_signed(m, british)} percent"),
+        (re.compile(r"\b(\d+)(st|nd|rd|th)\b", re.IGNORECASE), lambda m: _ordinal(m, british)),
+        (re.compile(r"\b(1[1-9]\d0|20\d0)s\b"), lambda m: _plural_number(year(m.group(1)))),
+        (re.compile(r"(?:\B['’])?\b(\d0)s\b"), lambda m: _plural_number(cardinal(m.group(1)))),
+        (re.compile(r"(?<![\w'’])['’](\d{2})\b(?!['’])"), _short_year),
         (_unit_pattern(), lambda m: _unit(m, british)),
-        (_letter_abbreviation_pattern(), lambda m: _LETTER_ABBREVIATIONS[m.group(0)]),
-        (re.compile(r"\bNo\.\s?(?=\d)"), lambda m: "number "),
-        (re.compile(r"\b([A-Za-z]{2,5})\.(?=\s|$)"), _abbreviation),
-        (re.compile(r"(?<![\d,.])(1[1-9]\d\d|20[0-4]\d)(?![\d,.])\b"), _lone_year),
-        (re.compile(r"\b(\d+)\s?-\s?(\d+)\b"), lambda m: _range(m, british)),
+        (re.compile(r"\b(\d+(?:\.\d+)?)x\b"), lambda m: f"{_decimal(m.group(1), british)} times"),
+        (_letter_abbreviation_pattern(), _letter_abbreviation),
+        (re.compile(r"\b(No|Nos|Vol|Ch|p|pp|Ext|Fig)\.\s?(?=\d)", re.IGNORECASE), _before_number),
+        (re.compile(r"#(?=\d)"), lambda m: "number "),
+        (re.compile(r"\b([A-Za-z]{2,6})\.(?=\s|$)"), _abbreviation),
+        (re.compile(rf"\b([A-Z][a-z]+)\s+({ROMAN})\b(?!['’](?:m|ll|d|ve|re)\b)"), _roman),
+        (
+            # A comma after a year ends a phrase ("In 1987, the"); one followed by digits is a
+            # thousands separator ("1,987").
+            re.compile(r"(?<![\w,.$€£¥₹#-])(1\d{3}|20\d{2})(?!\w|[.,]\d)(?:\s+(AD|BC|BCE|CE)\b)?"),
+            lambda m: _maybe_year(m, british),
+        ),
+        (re.compile(r"\b(\d+)\s+(\d+)/(\d+)\b"), lambda m: _mixed_fraction(m, british)),
         (re.compile(r"\b(\d+)/(\d+)\b"), _fraction),
-        (re.compile(r"(?<![\w.])-(?=\d)"), lambda m: "minus "),
-        (re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"), number),
-        (re.compile(r"[&+=%@#×÷~<>°§©®™½¼¾/*_|•]"), lambda m: _SYMBOLS[m.group(0)]),
+        (re.compile(r"(?<![\w.])-(?=\.?\d)"), lambda m: "minus "),
+        (re.compile(_NUMBER + r"|\.\d+"), number),
+        (re.compile(r"[&+=%@#×÷~<>°§©®™½¼¾/*_|•]"), lambda m: SYMBOLS[m.group(0)]),
     ]
 
 
@@ -284,187 +205,381 @@ def _spell_address(part: str) -> str:
     """Read dots, dashes and digits of an address aloud; "www" letter by letter."""
     part = re.sub(r"\bwww\b", "w w w", part)
     part = part.replace(".", " dot ").replace("-", " dash ").replace("_", " underscore ")
-    part = re.sub(r"\d", lambda d: f" {_DIGITS[int(d.group(0))]} ", part)
+    part = re.sub(r"\d", lambda d: f" {DIGITS[int(d.group(0))]} ", part)
     part = part.replace("?", " question mark ").replace("=", " equals ").replace("&", " and ")
     return " ".join(part.split())
 
 
+# -- phone numbers --------------------------------------------------------------------------
+
+
+def _phone_rules() -> list[Rule]:
+    return [
+        # International: +44 20 7946 0958, +1 (555) 123-4567, +33 1 23 45 67 89
+        (re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,5}\)?){2,6}(?![\d-])"), _phone),
+        # North American: (555) 123-4567, 555-123-4567, 555.123.4567, 1-800-555-0199
+        (
+            re.compile(
+                r"(?<![\w.,-])(?:1[ .-])?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w-]|\.\d)"
+            ),
+            _phone,
+        ),
+        # A local seven-digit number: 555-0199
+        (re.compile(r"(?<![\w.,-])\d{3}-\d{4}(?![\w-]|\.\d)"), _phone),
+        # British national numbers start with 0: 020 7946 0958, 07700 900123, 0161 496 0000
+        (re.compile(r"(?<![\w.,-])0\d{2,4}[ -]\d{3,6}(?:[ -]\d{3,4})?(?![\w-]|\.\d)"), _phone),
+    ]
+
+
 def _phone(m: re.Match[str]) -> str:
-    groups = re.findall(r"\d+", m.group(0))
-    spoken = ", ".join(digits(g) for g in groups)
-    return ("plus " if m.group(0).startswith("+") else "") + spoken
+    written = m.group(0)
+    groups = re.findall(r"\d+", written)
+    if sum(len(g) for g in groups) < 7:
+        return written
+    # Digits one by one, a pause between the groups as written, zero read as "oh".
+    spoken = ", ".join(digits(g, zero="oh") for g in groups)
+    return ("plus " if written.startswith("+") else "") + spoken
 
 
-def _iso_date(m: re.Match[str]) -> str:
+# -- dates and times ------------------------------------------------------------------------
+
+
+def _date(day: int, month: int, year_words: str | None, british: bool) -> str:
+    if british:
+        spoken = f"the {ordinal(day)} of {MONTHS[month - 1]}"
+        return f"{spoken} {year_words}" if year_words else spoken
+    spoken = f"{MONTHS[month - 1]} {ordinal(day)}"
+    return f"{spoken}, {year_words}" if year_words else spoken
+
+
+def _iso_date(m: re.Match[str], british: bool) -> str:
     y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return m.group(0)
-    return f"{_MONTHS[mo - 1]} {ordinal(d)}, {year(y)}"
+    return _date(d, mo, year(y, british=british), british)
 
 
-def _slash_date(m: re.Match[str], british: bool) -> str:
-    a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    month, day = (b, a) if british or a > 12 else (a, b)
+def _numeric_date(m: re.Match[str], british: bool) -> str:
+    """1/2/2024 is January 2nd in the US and 1 February in Britain (and with dots, anywhere)."""
+    a, b, y = int(m.group(1)), int(m.group(3)), m.group(4)
+    day_first = british or m.group(2) == "."
+    day, month = (a, b) if day_first else (b, a)
+    if month > 12 and day <= 12:
+        day, month = month, day
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return m.group(0)
-    if british:
-        return f"the {ordinal(day)} of {_MONTHS[month - 1]} {year(y)}"
-    return f"{_MONTHS[month - 1]} {ordinal(day)}, {year(y)}"
+    full = int(y) if len(y) == 4 else 2000 + int(y) if int(y) < 50 else 1900 + int(y)
+    return _date(day, month, year(full, british=british), british)
+
+
+def _month_names() -> str:
+    return "|".join([*MONTHS, *MONTH_ABBR])
 
 
 def _month_day_pattern() -> str:
-    months = "|".join([*_MONTHS, *(a.title() for a in _MONTH_ABBR)])
-    return rf"\b({months})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?"
+    return (
+        rf"\b({_month_names()})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])"
+        r"(?:,?\s+(\d{4})\b)?"
+    )
 
 
 def _day_month_pattern() -> str:
-    months = "|".join([*_MONTHS, *(a.title() for a in _MONTH_ABBR)])
-    return rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({months})\b(?:,?\s+(\d{{4}})\b)?"
+    return (
+        rf"(?:\b([Tt]he)\s+)?\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_month_names()})\b(?:\.(?=\s+\d))?"
+        r"(?:,?\s+(\d{4})\b)?"
+    )
+
+
+def _month_year_pattern() -> str:
+    return rf"\b({_month_names()})\.?,?\s+(\d{{4}})\b"
 
 
 def _month_name(text: str) -> str:
-    return _MONTH_ABBR.get(text.lower()[:4].rstrip("."), None) or _MONTH_ABBR[text.lower()[:3]]
+    return MONTH_ABBR.get(text, text)
 
 
-def _month_day(m: re.Match[str]) -> str:
-    spoken = f"{_month_name(m.group(1))} {ordinal(m.group(2))}"
-    return f"{spoken}, {year(m.group(3))}" if m.group(3) else spoken
+def _month_day(m: re.Match[str], british: bool) -> str:
+    month, day = _month_name(m.group(1)), int(m.group(2))
+    if not 1 <= day <= 31:
+        return m.group(0)
+    spoken = f"{month} the {ordinal(day)}" if british else f"{month} {ordinal(day)}"
+    if m.group(3):
+        spoken += (" " if british else ", ") + year(m.group(3), british=british)
+    return spoken
 
 
-def _day_month(m: re.Match[str]) -> str:
-    spoken = f"the {ordinal(m.group(1))} of {_month_name(m.group(2))}"
-    return f"{spoken} {year(m.group(3))}" if m.group(3) else spoken
+def _day_month(m: re.Match[str], british: bool) -> str:
+    day = int(m.group(2))
+    if not 1 <= day <= 31:
+        return m.group(0)
+    # "the 21st of June" already has its article: keep that one, add none.
+    article = m.group(1) or "the"
+    spoken = f"{article} {ordinal(day)} of {_month_name(m.group(3))}"
+    return f"{spoken} {year(m.group(4), british=british)}" if m.group(4) else spoken
 
 
-def _time(m: re.Match[str]) -> str:
-    hour, minute = int(m.group(1)), int(m.group(2))
-    ampm = m.group(4) if m.lastindex and m.lastindex >= 4 else None
+def _month_year(m: re.Match[str], british: bool) -> str:
+    return f"{_month_name(m.group(1))} {year(m.group(2), british=british)}"
+
+
+def _minutes(hour: int, minute: int) -> str:
     if minute == 0:
-        spoken = cardinal(hour) + ("" if ampm else " hundred" if hour >= 13 else " o'clock")
-    elif minute < 10:
-        spoken = f"{cardinal(hour)} oh {cardinal(minute)}"
+        return cardinal(hour)
+    if minute < 10:
+        return f"{cardinal(hour)} oh {cardinal(minute)}"
+    return f"{cardinal(hour)} {cardinal(minute)}"
+
+
+def _clock_ampm(m: re.Match[str]) -> str:
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    if not (1 <= hour <= 12 and minute < 60):
+        return m.group(0)
+    spoken = f"{_minutes(hour, minute)} {'AM' if m.group(4) in 'Aa' else 'PM'}"
+    if m.group(3) and int(m.group(3)):
+        spoken = spoken.replace(" AM", "").replace(" PM", "")
+        spoken += f" and {cardinal(int(m.group(3)))} seconds {'AM' if m.group(4) in 'Aa' else 'PM'}"
+    if m.group(5):
+        # "at 7 p.m. tomorrow": the dot belongs to the abbreviation; at the end of a sentence
+        # it is also the full stop.
+        rest = m.string[m.end() :].lstrip()
+        if not rest or rest[0].isupper() or rest[0] in "\"'”’)":
+            spoken += "."
+    return spoken
+
+
+def _clock_24h(m: re.Match[str], british: bool) -> str:
+    hour, minute = int(m.group(1)), int(m.group(2))
+    if minute == 0:
+        spoken = f"{cardinal(hour)} hundred" if hour >= 13 else f"{cardinal(hour)} o'clock"
     else:
-        spoken = f"{cardinal(hour)} {cardinal(minute)}"
-    return f"{spoken} {ampm.lower()} m" if ampm else spoken
+        spoken = _minutes(hour, minute)
+        if m.group(1).startswith("0") and hour:
+            spoken = "oh " + spoken  # "08:15" is "oh eight fifteen"
+    if m.group(3):
+        seconds = int(m.group(3))
+        spoken += f" and {cardinal(seconds)} {'second' if seconds == 1 else 'seconds'}"
+    return spoken
 
 
-def _hour_ampm(m: re.Match[str]) -> str:
-    return f"{cardinal(m.group(1))} {m.group(2).lower()} m"
+# -- ranges, money, percentages -------------------------------------------------------------
 
 
-def _currency_pattern() -> re.Pattern[str]:
-    symbols = re.escape("".join(_CURRENCIES))
-    scales = "|".join(sorted(_SCALES, key=len, reverse=True))
+def _range_pattern() -> re.Pattern[str]:
+    amount = r"(\d[\d,]*(?:\.\d+)?)"
     return re.compile(
-        rf"(-)?([{symbols}])\s?(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(\d+))?(?:\s?({scales})\b)?",
+        rf"(?<![\w.,-])([$€£¥₹]?){amount}\s?[-–—]\s?([$€£¥₹]?){amount}(?![\w-]|[.,]\d|\s?[/:])"
+        r"(?!\s?(?:st|nd|rd|th)\b)"
+    )
+
+
+def _range(m: re.Match[str]) -> str:
+    """ "10-12" is "10 to 12"; the numbers (and a currency written once) are read later."""
+    first_symbol, first, second_symbol, second = m.groups()
+    return f"{first_symbol}{first} to {second_symbol or first_symbol}{second}"
+
+
+_SCALE_WORD = r"(\s?(?:thousand|million|billion|trillion)|(?:bn|mn|tn|[kmbt]))\b"
+
+
+def _money_before_pattern() -> re.Pattern[str]:
+    symbols = "|".join(re.escape(s) for s in sorted(MONEY, key=len, reverse=True))
+    return re.compile(
+        rf"(-)?(?<![\w$])({symbols})\s?(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(\d+))?(?:{_SCALE_WORD})?",
         re.IGNORECASE,
     )
 
 
-def _money(m: re.Match[str], british: bool) -> str:
-    one, many, sub_one, sub_many = _CURRENCIES[m.group(2)]
-    whole = int(m.group(3).replace(",", ""))
-    frac, scale = m.group(4), m.group(5)
-    sign = "minus " if m.group(1) else ""
+def _money_after_pattern() -> re.Pattern[str]:
+    """ "20 €", "15.50 USD", "3 million EUR": the amount first, then a symbol or a code."""
+    symbols = "|".join(re.escape(s) for s in sorted(MONEY, key=len, reverse=True) if "$" not in s)
+    return re.compile(
+        rf"(-)?\b(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(\d+))?(?:{_SCALE_WORD})?\s?({symbols})(?!\w)"
+    )
+
+
+def _money_before(m: re.Match[str], british: bool) -> str:
+    sign, unit, whole, frac, scale = m.groups()
+    return _money(sign, unit, whole, frac, scale, british) or m.group(0)
+
+
+def _money_after(m: re.Match[str], british: bool) -> str:
+    sign, whole, frac, scale, unit = m.groups()
+    return _money(sign, unit, whole, frac, scale, british) or m.group(0)
+
+
+def _money(
+    sign: str | None, unit: str, whole: str, frac: str | None, scale: str | None, british: bool
+) -> str | None:
+    key = unit if unit in MONEY else unit.upper()
+    if key not in MONEY:
+        return None
+    one, many, sub_one, sub_many = MONEY[key]
+    value = int(whole.replace(",", ""))
+    minus = "minus " if sign else ""
     if scale:
-        amount = _decimal(f"{whole}.{frac}" if frac else str(whole), british)
-        return f"{sign}{amount} {_SCALES[scale.lower()]} {many}"
-    spoken = f"{cardinal(whole, british=british)} {one if whole == 1 else many}"
-    if frac and sub_one:
-        cents = int((frac + "0")[:2])
-        if cents:
+        amount = _decimal(f"{value}.{frac}" if frac else str(value), british)
+        return f"{minus}{amount} {SCALES[scale.strip().lower()]} {many}"
+    cents = int((frac + "0")[:2]) if frac and sub_one else 0
+    if value == 0 and cents:
+        return f"{minus}{cardinal(cents)} {sub_one if cents == 1 else sub_many}"
+    if frac and not sub_one:
+        return f"{minus}{_decimal(f'{value}.{frac}', british)} {many}"
+    spoken = f"{cardinal(value, british=british)} {one if value == 1 else many}"
+    if cents:
+        if british and key in ("£", "GBP"):
+            spoken += f" {cardinal(cents)}"  # "three pounds fifty"
+        else:
             spoken += f" and {cardinal(cents)} {sub_one if cents == 1 else sub_many}"
-    return sign + spoken
+    return minus + spoken
 
 
-def _signed(text: str, british: bool) -> str:
+def _signed(m: re.Match[str], british: bool) -> str:
+    text = m.group(1)
     if text.startswith("-"):
         return "minus " + _decimal(text[1:], british)
     return _decimal(text, british)
 
 
-def _decade(m: re.Match[str]) -> str:
-    return _plural_number(year(m.group(1)))
+def _ordinal(m: re.Match[str], british: bool) -> str:
+    return ordinal(m.group(1), british=british)
 
 
-def _plural_number(words: str) -> str:
-    if words.endswith("y"):
-        return words[:-1] + "ies"
-    return words + "s"
+# -- units, abbreviations, Roman numerals, years --------------------------------------------
 
 
 def _unit_pattern() -> re.Pattern[str]:
-    units = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
-    return re.compile(rf"(\d+(?:\.\d+)?)\s?({units})(?![\w/])", re.IGNORECASE)
+    units = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+    return re.compile(rf"(-?(?:{_NUMBER}))\s?({units})(?![\w/²])", re.IGNORECASE)
 
 
 def _unit(m: re.Match[str], british: bool) -> str:
-    value, unit = m.group(1), m.group(2).lower()
-    if unit in ("in", "m", "s", "h", "g", "l", "v", "w") and m.group(2) != m.group(2).lower():
-        return m.group(0)  # "5 M" or "10 V" are ambiguous in running text; leave to later rules
-    one, many = _UNITS[unit]
-    return f"{_decimal(value, british)} {one if value == '1' else many}"
+    value, written = m.group(1), m.group(2)
+    unit = written.lower()
+    if unit in AMBIGUOUS_UNITS:
+        after = m.string[m.end() :]
+        expected = written.upper() if unit in UPPER_CASE_UNITS else unit
+        if written != expected and unit != "l":
+            return m.group(0)
+        if re.match(r"\s+[a-z]", after) and unit in ("in", "s"):
+            return m.group(0)
+    if unit in ("mb", "gb", "tb", "kb") and written[0].isupper() and written[-1] == "b":
+        return m.group(0)  # "Mb" and "Gb" are bits, left as written
+    one, many = UNITS[unit]
+    words = one if value in ("1", "-1") else many
+    if british:
+        for us, uk in BRITISH_SPELLING.items():
+            words = words.replace(us, uk)
+    amount = "minus " + _decimal(value[1:], british) if value.startswith("-") else None
+    return f"{amount or _decimal(value, british)} {words}"
 
 
 def _letter_abbreviation_pattern() -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(k) for k in _LETTER_ABBREVIATIONS))
+    return re.compile("|".join(re.escape(k) for k in LETTER_ABBREVIATIONS))
+
+
+def _letter_abbreviation(m: re.Match[str]) -> str:
+    # "in the U.S." ends the sentence with the abbreviation's own dot: keep a full stop.
+    rest = m.string[m.end() :].lstrip()
+    ends = m.group(0).endswith(".") and (not rest or rest[0].isupper())
+    return LETTER_ABBREVIATIONS[m.group(0)] + ("." if ends else "")
+
+
+def _before_number(m: re.Match[str]) -> str:
+    return BEFORE_NUMBER[m.group(1).lower()] + " "
 
 
 def _abbreviation(m: re.Match[str]) -> str:
     key = m.group(1).lower()
-    expanded = _ABBREVIATIONS.get(key)
+    expanded = ABBREVIATIONS.get(key)
     if expanded is None:
         return m.group(0)
-    before_name = re.match(r"\s+[A-Z]", m.string[m.end() :]) is not None
+    after = m.string[m.end() :]
+    before_name = re.match(r"\s+[A-Z]", after) is not None
     if key == "st" and not before_name:
         expanded = "Street"  # "St. Paul" is a saint, "Baker St." a street
-    if key in _TITLES and before_name:
+    if key == "dr" and not before_name and re.search(r"[A-Z]\w*\s+$", m.string[: m.start()]):
+        expanded = "Drive"  # "Elm Dr." is a street
+    if m.group(1)[0].isupper():
+        expanded = expanded[0].upper() + expanded[1:]
+    if key in TITLES and before_name or key in NEVER_FINAL:
         return expanded
     # The dot may also end the sentence ("... and Co. Then"): keep it where one could.
-    ends_sentence = before_name or not m.string[m.end() :].strip()
+    ends_sentence = before_name or not after.strip()
     return expanded + ("." if ends_sentence else "")
 
 
-def _lone_year(m: re.Match[str]) -> str:
-    return year(m.group(1))
+def _roman_value(numeral: str) -> int:
+    total = 0
+    for i, letter in enumerate(numeral):
+        value = ROMAN_VALUES[letter]
+        following = ROMAN_VALUES[numeral[i + 1]] if i + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
 
 
-def _range(m: re.Match[str], british: bool) -> str:
-    return f"{cardinal(m.group(1), british=british)} to {cardinal(m.group(2), british=british)}"
+def _roman(m: re.Match[str]) -> str:
+    """ "Chapter IV" is chapter four, "Henry VIII" Henry the eighth.
+
+    After a name only I, V and X count (so "Malcolm X" and "Washington DC" stay as written),
+    and a lone "I" only at the end of a phrase ("Elizabeth I died" could be a pronoun).
+    """
+    word, numeral = m.group(1), m.group(2)
+    value = _roman_value(numeral)
+    if word.lower() in COUNTED:
+        return f"{word} {cardinal(value)}"
+    after = m.string[m.end() :]
+    if numeral in ("X", "L", "C") or "L" in numeral or "C" in numeral:
+        return m.group(0)
+    if word in NOT_NAMES:
+        return m.group(0)
+    if numeral == "I" and not re.match(r"\s*(?:[,.;:!?)]|$|of\b)", after):
+        return m.group(0)
+    return f"{word} the {ordinal(value)}"
+
+
+def _maybe_year(m: re.Match[str], british: bool) -> str:
+    """A four-digit number is a year after "in", "since"... or closing a phrase; else a count.
+
+    "in 1998" is "in nineteen ninety eight" but "1500 people" "one thousand five hundred".
+    """
+    value, era = m.group(1), m.group(2)
+    before = re.findall(r"[\w'’]+", m.string[max(0, m.start() - 20) : m.start()])
+    after = m.string[m.end() :]
+    cue = bool(before) and before[-1].lower() in YEAR_CUES
+    closes = bool(re.match(r"\s*(?:[,.;:!?)\"”]|$|['’]s\b|to\s+\d)", after))
+    if era or cue or closes or not before:
+        spoken = year(value, british=british)
+        return f"{spoken} {ERAS[era]}" if era else spoken
+    return cardinal(value, british=british) + (f" {ERAS[era]}" if era else "")
+
+
+def _short_year(m: re.Match[str]) -> str:
+    """ "'98" is "ninety eight", "'05" "oh five"."""
+    value = int(m.group(1))
+    return f"oh {cardinal(value)}" if value < 10 else cardinal(value)
+
+
+def _mixed_fraction(m: re.Match[str], british: bool) -> str:
+    whole, num, den = m.group(1), int(m.group(2)), int(m.group(3))
+    if den == 0 or num >= den:
+        return m.group(0)
+    part = _fraction_words(num, den)
+    if num == 1:
+        part = "a " + part.removeprefix("one ")  # "one and a half"
+    return f"{cardinal(whole, british=british)} and {part}"
 
 
 def _fraction(m: re.Match[str]) -> str:
     num, den = int(m.group(1)), int(m.group(2))
     if den == 0:
         return m.group(0)
+    return _fraction_words(num, den)
+
+
+def _fraction_words(num: int, den: int) -> str:
     if den == 2:
         return f"{cardinal(num)} {'half' if num == 1 else 'halves'}"
     if den == 4:
         return f"{cardinal(num)} {'quarter' if num == 1 else 'quarters'}"
     name = ordinal(den)
     return f"{cardinal(num)} {name if num == 1 else _plural_number(name)}"
-
-
-# -- other languages ------------------------------------------------------------------------
-
-
-def _normalize_with_num2words(text: str, lang: str, code: str) -> str:
-    def words(value: str) -> str:
-        try:
-            return num2words(
-                _to_number(value.replace(",", ".") if "," in value else value), lang=lang
-            )
-        except (NotImplementedError, ValueError, OverflowError):
-            return value
-
-    text = re.sub(
-        r"(\d+(?:[.,]\d+)?)\s?%", lambda m: f"{words(m.group(1))} {_PERCENT_WORD[code]}", text
-    )
-    euro, dollar = _CURRENCY_WORDS[code]
-    text = re.sub(
-        r"(\d+)\s?€|€\s?(\d+)", lambda m: f"{words(m.group(1) or m.group(2))} {euro}", text
-    )
-    text = re.sub(
-        r"(\d+)\s?\$|\$\s?(\d+)", lambda m: f"{words(m.group(1) or m.group(2))} {dollar}", text
-    )
-    return re.sub(r"\d+(?:[.,]\d+)?", lambda m: words(m.group(0)), text)

@@ -100,7 +100,7 @@ def test_nested_emphasis_adds_up_and_the_inner_level_sets_stress():
         ("ordinal", "21", "twenty first"),
         ("digits", "1234", "one two three four"),
         ("telephone", "555-0199", "five five five, zero one nine nine"),
-        ("time", "3:30 pm", "three thirty p m"),
+        ("time", "3:30 pm", "three thirty PM"),
     ],
 )
 def test_say_as_speaks_the_content_as_asked(interpret_as, content, spoken):
