@@ -28,7 +28,9 @@ def test_it_filters_the_ledger_and_refreshes_the_badge(live_server, page, alice,
     badge = page.locator("#balance-badge")
     assert badge.inner_text() == "$4.91"
 
-    page.get_by_role("link", name="Usage", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Usage", exact=True
+    ).click()
     page.wait_for_url("**/billing/usage/")
     rows = page.locator("#ledger tbody tr")
     assert rows.count() == 7
