@@ -1,12 +1,18 @@
 """The instant search's fixed plan, against a stand-in scorer on a fake clock (no model)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from voices.cloning import instant, scoring
+from voices.cloning.config import CONFIG
 from voices.cloning.errors import CloningTimedOut
 from voices.cloning.instant import instant_search, planned_candidates
 from voices.cloning.scoring import Candidate, Scorer
+
+# Every candidate kind: three blends, two proposals, the mapped step.
+FULL = replace(CONFIG, instant_blends=3, instant_proposals=2, instant_mapped_step=True)
 
 
 class SlowScorer:
@@ -44,24 +50,46 @@ def clock(monkeypatch):
     return now
 
 
-def _search(scorer: SlowScorer, deadline: float | None = None) -> Candidate:
+def _search(scorer: SlowScorer, deadline: float | None = None, config=CONFIG) -> Candidate:
     start = Candidate(np.array([1.0, 0.0]), np.array([1.0, 0.0]), 0.4)
-    return instant_search(scorer, start, tier="instant", deadline=deadline)
+    return instant_search(scorer, start, tier="instant", deadline=deadline, config=config)
 
 
 @pytest.mark.parametrize("seconds", [0.5, 2.0, 7.0])
-def test_every_planned_candidate_is_scored_however_slow_the_machine(clock, seconds):
+def test_every_candidate_of_the_full_plan_is_scored_however_slow_the_machine(clock, seconds):
     scorer = SlowScorer(clock, seconds=seconds)
-    best = _search(scorer, deadline=1000.0)
+    best = _search(scorer, deadline=1000.0, config=FULL)
     # Three blends, the surrogate model's two proposals and the mapped step, on any machine.
-    assert scorer.scored == planned_candidates("instant") == 6
+    assert scorer.scored == planned_candidates("instant", FULL) == 6
     assert np.array_equal(best.offset, np.zeros(2))  # the mapped step scored highest
+
+
+def test_the_shipped_plan_scores_the_soft_blend_then_one_proposal(clock):
+    scorer = SlowScorer(clock, seconds=7.0)
+    best = _search(scorer, deadline=1000.0)
+    assert scorer.scored == planned_candidates("instant") == 2
+    assert np.array_equal(best.offset, np.full(2, 1.0))  # the proposal scored higher
+
+
+def test_without_a_scored_blend_the_proposals_are_anchored_at_the_soft_blend(clock, monkeypatch):
+    anchors = []
+    original = instant.surrogate_candidates
+
+    def remember(scorer, best, count, config):
+        anchors.append(best)
+        return original(scorer, best, count=count, config=config)
+
+    monkeypatch.setattr(instant, "surrogate_candidates", remember)
+    scorer = SlowScorer(clock, seconds=1.0)
+    _search(scorer, config=replace(CONFIG, instant_blends=0, instant_proposals=2))
+    assert scorer.scored == 2
+    assert anchors[0].score == -1.0 and anchors[0].offset is None  # the unscored soft blend
 
 
 def test_a_machine_too_slow_for_the_safety_net_fails_the_clone_clearly(clock):
     scorer = SlowScorer(clock, seconds=30.0)
     with pytest.raises(CloningTimedOut, match="too busy"):
-        _search(scorer, deadline=90.0)
+        _search(scorer, deadline=90.0, config=FULL)
     # It stopped at the limit instead of returning whatever the clock had allowed.
     assert scorer.scored == 4
 

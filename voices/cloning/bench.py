@@ -21,6 +21,7 @@ am_michael). The goal is clone <= 1.5x stock.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import platform
 import time
@@ -29,11 +30,12 @@ from pathlib import Path
 import numpy as np
 
 from synthesis.engine.bench import load_asr, measure_wer
+from synthesis.engine.config import derived_dir
 
 from .bank import StockBank, load_bank
 from .benchset import Case, Clip, cases, select, strangers
 from .clone import clone
-from .encoders import ENCODER_NAMES, speaker_embedding
+from .encoders import ENCODER_NAMES, ENCODER_VERSIONS, speaker_embedding
 from .errors import CloningError
 from .features import SAMPLE_RATE
 from .render import Renderer, get_renderer
@@ -69,6 +71,23 @@ def _embed(clips: tuple[Clip, ...], encoder: str) -> np.ndarray:
     parts = [clip.read() for clip in clips]
     rate = parts[0][1]
     return speaker_embedding(np.concatenate([a for a, _ in parts]), rate, encoder)
+
+
+def _stranger_embeddings(pool: list[tuple[str, Clip]]) -> dict[str, np.ndarray]:
+    """Both encoders' embeddings of the stranger pool, cached in the data folder: a few CPU
+    minutes that every run (and every shard of one) would otherwise repeat."""
+    names = "\n".join(f"{key}\t{clip.path.name}" for key, clip in pool)
+    digest = hashlib.sha256(f"{names}\n{ENCODER_VERSIONS}".encode()).hexdigest()[:16]
+    path = derived_dir() / f"bench-strangers-{digest}.npz"
+    if path.is_file():
+        with np.load(path) as cached:
+            return {e: cached[e] for e in ENCODER_NAMES}
+    embeddings = {e: np.stack([_embed((c,), e) for _, c in pool]) for e in ENCODER_NAMES}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.npz")
+    np.savez(partial, **embeddings)
+    partial.replace(path)  # whole or absent for a run that starts meanwhile
+    return embeddings
 
 
 class _Voices:
@@ -162,11 +181,12 @@ def _score_rows(
     rows = []
     others = np.array([k != case.speaker for k in stranger_keys])
     # The baselines are the stock voices a user would pick by the product's encoder.
-    order = np.argsort(voices.bank.embeddings["campplus"] @ _embed(case.reference, "campplus"))
+    refs = {enc: _embed(case.reference, enc) for enc in ENCODER_NAMES}
+    order = np.argsort(voices.bank.embeddings["campplus"] @ refs["campplus"])
     nearest, top = (int(order[-1]),), tuple(int(i) for i in order[::-1][:5])
     for enc in ENCODER_NAMES:
         held = _embed(case.held, enc)
-        ref = _embed(case.reference, enc)
+        ref = refs[enc]
         near = float(voices.of_stock(nearest)[enc] @ held)
         top5 = float(voices.of_stock(top)[enc] @ held)
         ceil = float(ref @ held)
@@ -240,6 +260,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--wer-speakers", type=int, default=-1, help="WER for the first N speakers only"
     )
+    parser.add_argument(
+        "--shard",
+        default="0/1",
+        help="K/N: clone every Nth speaker of the set from the Kth (split a run across processes)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="the clone's seed")
     parser.add_argument(
         "--save-dir",
@@ -258,9 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     bank = load_bank(renderer, log=lambda m: print(m, end="\r"))
     libri = None if args.librispeech < 0 else args.librispeech
     chosen = select(cases(args.data, args.tier), args.split, libri, args.speakers)
+    shard, shards = (int(x) for x in args.shard.split("/"))
+    chosen = chosen[shard::shards]
     pool = strangers(args.data)
     stranger_keys = [k for k, _ in pool]
-    stranger_emb = {e: np.stack([_embed((c,), e) for _, c in pool]) for e in ENCODER_NAMES}
+    stranger_emb = _stranger_embeddings(pool)
     print(f"machine: {machine()}")
     print(
         f"tier={args.tier}  set={args.split}  speakers={len(chosen)}  strangers={len(pool)}  "

@@ -34,7 +34,7 @@ import soundfile as sf
 Split = Literal["dev", "held-out"]
 DEV_SOURCES = frozenset({"vctk", "ljspeech", "cmu_arctic"})
 DEV_SINGLES = 60
-STRANGERS = 40
+STRANGERS = 24
 REFERENCE_SECONDS = 30.0
 PROFESSIONAL_REFERENCE_SECONDS = 120.0
 SINGLE_HELD_SECONDS = 15.0

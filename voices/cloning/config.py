@@ -21,17 +21,21 @@ class CloneConfig:
     # blend, the surrogate's proposals, the other blends, one mapped step. The count, never the
     # clock, decides what is scored, so the same input and seed give the same voice on any
     # machine. The limit below only fails a clone that a machine could not finish in time.
-    instant_blends: int = 3
-    instant_proposals: int = 2
-    instant_mapped_step: bool = True
+    instant_blends: int = 1
+    instant_proposals: int = 1
+    instant_mapped_step: bool = False
     instant_time_limit: float = 90.0
+    # The professional tier starts its walk from the same kind of search, with more candidates
+    # (its budget is minutes, not seconds).
+    professional_blends: int = 3
+    professional_proposals: int = 4
+    professional_mapped_step: bool = True
     # Professional tier: the walk is planned from this budget with a fixed cost per rendered
     # sentence (never measured time, so a seed gives the same voice), and the whole clone ends
     # by the time limit, final comparison included, even on a slower or busier machine.
     professional_budget: float = 460.0
     professional_time_limit: float = 580.0
     seconds_per_render: float = 1.4
-    professional_proposals: int = 4
     max_reference_seconds: float = 300.0
     # Blends: top-k voices weighted by exp(similarity gap / temperature); the pitch-matched
     # prosody half prefers voices within ``pitch_width`` (log units) of the speaker's pitch.
@@ -66,6 +70,29 @@ class CloneConfig:
     # recordings, so the term is as strong as the encoder's and keeps the walk from pleasing
     # CAM++ alone.
     ltas_weight: float = 0.1
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """What the closed-form search scores: blends, surrogate proposals, a mapped step."""
+
+    blends: int
+    proposals: int
+    mapped_step: bool
+
+    @property
+    def candidates(self) -> int:
+        return self.blends + self.proposals + int(self.mapped_step)
+
+
+def search_plan(tier: Tier, config: CloneConfig) -> SearchPlan:
+    if tier == "instant":
+        return SearchPlan(
+            config.instant_blends, config.instant_proposals, config.instant_mapped_step
+        )
+    return SearchPlan(
+        config.professional_blends, config.professional_proposals, config.professional_mapped_step
+    )
 
 
 CONFIG = CloneConfig()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .bank import StockBank
-from .config import CONFIG, OPTIMISED_ENCODER, CloneConfig, Tier
+from .config import CONFIG, OPTIMISED_ENCODER, CloneConfig, Tier, search_plan
 from .errors import CloningTimedOut, raise_if_cancelled
 from .proposals import mapped_candidate, surrogate_candidates
 from .scoring import Candidate, Scorer, Target
@@ -95,8 +95,7 @@ def blend_candidates(
 
 def planned_candidates(tier: Tier, config: CloneConfig = CONFIG) -> int:
     """How many candidates the search scores when both learned models are present."""
-    proposals = config.instant_proposals if tier == "instant" else config.professional_proposals
-    return config.instant_blends + proposals + int(config.instant_mapped_step)
+    return search_plan(tier, config).candidates
 
 
 def instant_search(
@@ -115,7 +114,7 @@ def instant_search(
     the clone fail with ``CloningTimedOut`` rather than return a voice chosen by the clock.
     """
     best, done = start, 0
-    planned = planned_candidates(tier, config)
+    planned = search_plan(tier, config).candidates
     share = 100.0 if tier == "instant" else 10.0
 
     def consider(cand: Candidate) -> None:
@@ -132,19 +131,19 @@ def instant_search(
         if progress:
             progress(share * done / (planned + 1), best.score)
 
+    plan = search_plan(tier, config)
     blends = blend_candidates(scorer.bank, scorer.target, config)
-    scored = blends[: config.instant_blends]
-    proposals = config.instant_proposals if tier == "instant" else config.professional_proposals
+    scored = blends[: plan.blends]
     if scored:
         consider(scored[0])
     # The proposals keep their anchor's part outside the span: the best voice scored so far,
     # or the soft blend when no blend is scored.
     anchor = best if scored else blends[0]
-    for cand in surrogate_candidates(scorer, anchor, count=proposals, config=config):
+    for cand in surrogate_candidates(scorer, anchor, count=plan.proposals, config=config):
         consider(cand)
     for cand in scored[1:]:
         consider(cand)
-    if config.instant_mapped_step:
+    if plan.mapped_step:
         mapped = mapped_candidate(scorer, best, config=config)
         if mapped is not None:
             consider(mapped)
