@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from voices.cloning.analysis import load_reference  # noqa: E402
 from voices.cloning.bank import load_bank  # noqa: E402
-from voices.cloning.bench import _embed, _Voices  # noqa: E402
+from voices.cloning.bench import _embed, _stranger_embeddings, _Voices  # noqa: E402
 from voices.cloning.benchset import cases, select, strangers  # noqa: E402
 from voices.cloning.encoders import ENCODER_NAMES  # noqa: E402
 from voices.cloning.instant import baseline, blend_candidates  # noqa: E402
@@ -33,7 +33,7 @@ from voices.cloning.texts import BANK_TEXTS  # noqa: E402
 PLANS = {
     "full (3 blends, 2 proposals, mapped)": ("base", "soft", "A1", "A2", "sharp", "pitch", "M"),
     "soft + 2 proposals": ("base", "soft", "A1", "A2"),
-    "soft + 1 proposal": ("base", "soft", "A1"),
+    "soft + 1 proposal (shipped)": ("base", "soft", "A1"),
     "3 proposals": ("base", "S1", "S2", "S3"),
     "2 proposals": ("base", "S1", "S2"),
     "1 proposal": ("base", "S1"),
@@ -54,7 +54,7 @@ def main() -> int:
     chosen = select(cases(args.data, "instant"), "dev", args.librispeech, args.speakers)
     pool = strangers(args.data)
     keys = np.array([k for k, _ in pool])
-    stranger_emb = {e: np.stack([_embed((c,), e) for _, c in pool]) for e in ENCODER_NAMES}
+    stranger_emb = _stranger_embeddings(pool)
     picks: dict[str, list[np.ndarray]] = {name: [] for name in PLANS}
     for case in chosen:
         began = time.process_time()
