@@ -24,7 +24,7 @@ class CloneConfig:
     instant_blends: int = 1
     instant_proposals: int = 1
     instant_mapped_step: bool = False
-    instant_time_limit: float = 90.0
+    instant_time_limit: float = 300.0
     # The professional tier starts its walk from the same kind of search, with more candidates
     # (its budget is minutes, not seconds).
     professional_blends: int = 3
