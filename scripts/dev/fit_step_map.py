@@ -14,8 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from voices.cloning.bank import load_bank  # noqa: E402
-from voices.cloning.clone import models_key, walk_basis  # noqa: E402
 from voices.cloning.render import get_renderer  # noqa: E402
+from voices.cloning.scoring import models_key, walk_basis  # noqa: E402
 from voices.cloning.stepmap import (  # noqa: E402
     SHIPPED_MAP,
     explained,

@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from voices.cloning.audio import median_pitch  # noqa: E402
 from voices.cloning.bank import load_bank  # noqa: E402
-from voices.cloning.clone import models_key, walk_basis  # noqa: E402
 from voices.cloning.encoders import embed16, normalise, speaker_embedding  # noqa: E402
 from voices.cloning.render import blend, get_renderer  # noqa: E402
+from voices.cloning.scoring import models_key, walk_basis  # noqa: E402
 from voices.cloning.surrogate import (  # noqa: E402
     SHIPPED_SURROGATE,
     Surrogate,

@@ -1,14 +1,18 @@
-"""The instant search's time keeping, against a stand-in scorer on a fake clock (no model)."""
+"""The instant search's fixed plan, against a stand-in scorer on a fake clock (no model)."""
 
-import importlib
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from voices.cloning.clone import _Candidate, _instant_search
+from voices.cloning import instant, scoring
+from voices.cloning.config import CONFIG
+from voices.cloning.errors import CloningTimedOut
+from voices.cloning.instant import instant_search, planned_candidates
+from voices.cloning.scoring import Candidate, Scorer
 
-# voices.cloning exports a function named clone, which hides the module of that name.
-clone_module = importlib.import_module("voices.cloning.clone")
+# Every candidate kind: three blends, two proposals, the mapped step.
+FULL = replace(CONFIG, instant_blends=3, instant_proposals=2, instant_mapped_step=True)
 
 
 class SlowScorer:
@@ -28,61 +32,79 @@ class SlowScorer:
 @pytest.fixture
 def clock(monkeypatch):
     now = [0.0]
-    monkeypatch.setattr(clone_module.time, "monotonic", lambda: now[0])
-    candidates = [_Candidate(np.ones(2) / 2, np.ones(2) / 2) for _ in range(3)]
-    monkeypatch.setattr(clone_module, "_instant_candidates", lambda bank, target: candidates)
+    monkeypatch.setattr(instant.time, "monotonic", lambda: now[0])
+    candidates = [Candidate(np.ones(2) / 2, np.ones(2) / 2) for _ in range(3)]
+    monkeypatch.setattr(instant, "blend_candidates", lambda bank, target, config: candidates)
     monkeypatch.setattr(
-        clone_module,
-        "_surrogate_candidates",
-        lambda scorer, best, count: [
-            _Candidate(best.timbre, best.prosody, offset=np.full(2, i + 1.0)) for i in range(count)
+        instant,
+        "surrogate_candidates",
+        lambda scorer, best, count, config: [
+            Candidate(best.timbre, best.prosody, offset=np.full(2, i + 1.0)) for i in range(count)
         ],
     )
     monkeypatch.setattr(
-        clone_module,
-        "_mapped_candidate",
-        lambda scorer, best: _Candidate(best.timbre, best.prosody, offset=np.zeros(2)),
+        instant,
+        "mapped_candidate",
+        lambda scorer, best, config: Candidate(best.timbre, best.prosody, offset=np.zeros(2)),
     )
     return now
 
 
-def _search(scorer: SlowScorer, deadline: float) -> _Candidate:
-    baseline = _Candidate(np.array([1.0, 0.0]), np.array([1.0, 0.0]), 0.4)
-    best, _ = _instant_search(scorer, baseline, None, None, "instant", deadline)
-    return best
+def _search(scorer: SlowScorer, deadline: float | None = None, config=CONFIG) -> Candidate:
+    start = Candidate(np.array([1.0, 0.0]), np.array([1.0, 0.0]), 0.4)
+    return instant_search(scorer, start, tier="instant", deadline=deadline, config=config)
 
 
-def test_a_fast_machine_scores_every_candidate_and_the_mapped_step(clock):
-    scorer = SlowScorer(clock, seconds=2.0)
-    best = _search(scorer, deadline=18.0)
-    # Three blends, the surrogate model's two proposals and the mapped step.
-    assert scorer.scored == 6
+@pytest.mark.parametrize("seconds", [0.5, 2.0, 7.0])
+def test_every_candidate_of_the_full_plan_is_scored_however_slow_the_machine(clock, seconds):
+    scorer = SlowScorer(clock, seconds=seconds)
+    best = _search(scorer, deadline=1000.0, config=FULL)
+    # Three blends, the surrogate model's two proposals and the mapped step, on any machine.
+    assert scorer.scored == planned_candidates("instant", FULL) == 6
     assert np.array_equal(best.offset, np.zeros(2))  # the mapped step scored highest
-    assert clock[0] <= 18.0
 
 
-def test_the_surrogate_proposals_come_before_the_remaining_blends(clock):
-    # 4 s a candidate: the first blend and both proposals fit, the other blends do not.
-    scorer = SlowScorer(clock, seconds=4.0)
-    best = _search(scorer, deadline=18.0)
-    assert scorer.scored == 4
-    assert clock[0] <= 18.0
-    assert best.offset is not None
-
-
-def test_a_slow_machine_plans_from_what_a_candidate_really_took(clock):
-    # Twice the planning estimate per candidate: with the estimate alone, the search would
-    # start a second candidate and then the mapped step, ending at 3 x 7 = 21 s.
+def test_the_shipped_plan_scores_the_soft_blend_then_one_proposal(clock):
     scorer = SlowScorer(clock, seconds=7.0)
-    _search(scorer, deadline=18.0)
+    best = _search(scorer, deadline=1000.0)
+    assert scorer.scored == planned_candidates("instant") == 2
+    assert np.array_equal(best.offset, np.full(2, 1.0))  # the proposal scored higher
+
+
+def test_without_a_scored_blend_the_proposals_are_anchored_at_the_soft_blend(clock, monkeypatch):
+    anchors = []
+    original = instant.surrogate_candidates
+
+    def remember(scorer, best, count, config):
+        anchors.append(best)
+        return original(scorer, best, count=count, config=config)
+
+    monkeypatch.setattr(instant, "surrogate_candidates", remember)
+    scorer = SlowScorer(clock, seconds=1.0)
+    _search(scorer, config=replace(CONFIG, instant_blends=0, instant_proposals=2))
     assert scorer.scored == 2
-    assert clock[0] <= 18.0
+    assert anchors[0].score == -1.0 and anchors[0].offset is None  # the unscored soft blend
+
+
+def test_a_machine_too_slow_for_the_safety_net_fails_the_clone_clearly(clock):
+    scorer = SlowScorer(clock, seconds=30.0)
+    with pytest.raises(CloningTimedOut, match="too busy"):
+        _search(scorer, deadline=90.0, config=FULL)
+    # It stopped at the limit instead of returning whatever the clock had allowed.
+    assert scorer.scored == 4
+
+
+def test_the_professional_tier_scores_more_proposals(clock):
+    scorer = SlowScorer(clock, seconds=1.0)
+    start = Candidate(np.array([1.0, 0.0]), np.array([1.0, 0.0]), 0.4)
+    instant_search(scorer, start, tier="professional")
+    assert scorer.scored == planned_candidates("professional") == 8
 
 
 def test_the_walk_basis_is_computed_once_per_set_of_stock_voices(monkeypatch):
     built = []
-    monkeypatch.setattr(clone_module, "_BASES", {})
-    monkeypatch.setattr(clone_module._Basis, "of", classmethod(lambda cls, s, k: built.append(1)))
+    monkeypatch.setattr(scoring, "_BASES", {})
+    monkeypatch.setattr(scoring.Basis, "of", classmethod(lambda cls, s, k: built.append(1)))
 
     class Renderer:
         def __init__(self, identity: str) -> None:
@@ -92,7 +114,7 @@ def test_the_walk_basis_is_computed_once_per_set_of_stock_voices(monkeypatch):
         styles = None
 
     def basis_with(identity: str):
-        return clone_module._Scorer(Renderer(identity), Bank(), None).basis
+        return Scorer(Renderer(identity), Bank(), None).basis
 
     basis_with("voices-a")
     basis_with("voices-a")
@@ -108,7 +130,7 @@ def test_a_candidates_speech_is_embedded_once_per_encoder(monkeypatch):
         embedded.append(encoder)
         return np.ones(4)
 
-    monkeypatch.setattr(clone_module, "embed16", fake_embed16)
+    monkeypatch.setattr(scoring, "embed16", fake_embed16)
 
     class Renderer:
         def render(self, text, style):
@@ -120,8 +142,8 @@ def test_a_candidates_speech_is_embedded_once_per_encoder(monkeypatch):
     class Target:
         embeddings = {name: np.ones(4) / 2 for name in ("campplus", "resemblyzer")}
 
-    scorer = clone_module._Scorer(Renderer(), Bank(), Target())
-    cand = _Candidate(np.array([1.0, 0.0]), np.array([1.0, 0.0]))
+    scorer = Scorer(Renderer(), Bank(), Target())
+    cand = Candidate(np.array([1.0, 0.0]), np.array([1.0, 0.0]))
     texts = ("one", "two")
     first = scorer.score(cand, texts)
     scorer.embedding(cand, texts)  # the mapped step asks for it again

@@ -71,14 +71,15 @@ class _StubScorer:
 
 
 def test_the_mapped_candidate_moves_towards_the_reference():
-    from voices.cloning.clone import _Candidate, _mapped_candidate
+    from voices.cloning.proposals import mapped_candidate
+    from voices.cloning.scoring import Candidate
 
     rng = np.random.default_rng(3)
     jacobian = rng.normal(scale=0.05, size=(192, 32))
     target = rng.normal(size=192)
     blend = np.full(4, 0.25)
 
-    cand = _mapped_candidate(_StubScorer(jacobian, target), _Candidate(blend, blend))
+    cand = mapped_candidate(_StubScorer(jacobian, target), Candidate(blend, blend))
 
     assert cand is not None and np.array_equal(cand.timbre, blend)
     assert 0 < np.linalg.norm(cand.offset) <= 2.0 + 1e-9
@@ -87,10 +88,11 @@ def test_the_mapped_candidate_moves_towards_the_reference():
 
 
 def test_without_a_map_there_is_no_mapped_candidate():
-    from voices.cloning.clone import _Candidate, _mapped_candidate
+    from voices.cloning.proposals import mapped_candidate
+    from voices.cloning.scoring import Candidate
 
     scorer = _StubScorer(np.ones((192, 32)), np.ones(192))
     scorer.step_map = lambda: None
     blend = np.full(4, 0.25)
 
-    assert _mapped_candidate(scorer, _Candidate(blend, blend)) is None
+    assert mapped_candidate(scorer, Candidate(blend, blend)) is None

@@ -127,8 +127,8 @@ def test_measured_pitches_of_added_renders_replace_the_predicted_ones():
 @pytest.mark.model
 def test_the_shipped_model_is_in_use_and_knows_the_stock_voices():
     from voices.cloning.bank import load_bank
-    from voices.cloning.clone import models_key, walk_basis
     from voices.cloning.render import get_renderer
+    from voices.cloning.scoring import models_key, walk_basis
     from voices.cloning.surrogate import surrogate_key
 
     renderer = get_renderer()

@@ -1,11 +1,13 @@
 """The professional walk's logic, against a stand-in scorer with a known optimum (no model)."""
 
-import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from voices.cloning.clone import PROFESSIONAL_TIME_LIMIT_SECONDS, _Candidate, _time_limit, _walk
+from voices.cloning import professional
+from voices.cloning.config import CONFIG
+from voices.cloning.professional import time_limit, walk
+from voices.cloning.scoring import Candidate
 from voices.cloning.texts import BANK_TEXTS
 
 DIMS = 32
@@ -29,11 +31,11 @@ class QuadraticScorer:
     def surrogate(self):
         return None  # no learned model: the walk's own finalists only
 
-    def true_value(self, cand: _Candidate) -> float:
+    def true_value(self, cand: Candidate) -> float:
         offset = np.zeros(DIMS) if cand.offset is None else cand.offset
         return -float(np.sum((offset - self.optimum) ** 2))
 
-    def objective(self, cand: _Candidate, texts) -> tuple[float, float]:
+    def objective(self, cand: Candidate, texts) -> tuple[float, float]:
         value = self.true_value(cand)
         if tuple(texts) == BANK_TEXTS:
             offset = np.zeros(DIMS) if cand.offset is None else cand.offset.copy()
@@ -42,12 +44,24 @@ class QuadraticScorer:
         return value + self.noise * self.rng.normal(), value
 
 
-def _start() -> _Candidate:
-    return _Candidate(np.ones(3) / 3, np.ones(3) / 3)
+def _start() -> Candidate:
+    return Candidate(np.ones(3) / 3, np.ones(3) / 3)
+
+
+def _walk(scorer, budget: float, started: float = 0.0, hard_limit=None, seed=0, config=CONFIG):
+    return walk(
+        scorer,
+        _start(),
+        seed=seed,
+        budget=budget,
+        started=started,
+        hard_limit=hard_limit,
+        config=config,
+    )
 
 
 def _run(scorer: QuadraticScorer, budget: float = 200.0, seed: int = 0):
-    return _walk(scorer, _start(), seed, budget, 0.0, None, None, None)
+    return _walk(scorer, budget, seed=seed)
 
 
 def test_walk_climbs_towards_the_optimum_and_keeps_the_best_finalist():
@@ -88,18 +102,18 @@ def test_walk_is_deterministic_for_a_seed():
 
 
 def test_only_the_shipped_professional_plan_gets_the_default_time_limit():
-    assert _time_limit("professional", None, None) == PROFESSIONAL_TIME_LIMIT_SECONDS
+    assert time_limit("professional", None, None) == CONFIG.professional_time_limit
     # The limit includes the final comparison; the rest is room for the final scores.
-    assert PROFESSIONAL_TIME_LIMIT_SECONDS <= 585
-    assert _time_limit("professional", 900.0, None) is None  # the caller chose its time
-    assert _time_limit("professional", None, 30.0) == 30.0
-    assert _time_limit("instant", None, None) is None
+    assert CONFIG.professional_time_limit <= 585
+    assert time_limit("professional", 900.0, None) is None  # the caller chose its time
+    assert time_limit("professional", None, 30.0) == 30.0
+    assert time_limit("instant", None, None) is None
 
 
 def test_the_walk_stops_stepping_at_the_time_limit():
     scorer = QuadraticScorer(np.full(DIMS, 0.5), noise=0.5)
     # Started "long ago": the limit is already past, so only the first step's check runs.
-    _, history = _walk(scorer, _start(), 0, 540.0, -1e9, None, None, 10.0)
+    _, history = _walk(scorer, 540.0, started=-1e9, hard_limit=10.0)
     assert history == []
     assert len(scorer.finalists) == 2  # start and end; no average without steps
 
@@ -112,11 +126,9 @@ def test_a_walk_cut_short_by_the_time_limit_still_averages_its_late_positions(mo
             clock[0] += 1.0  # every render costs a "second" of the fake clock
             return super().objective(cand, texts)
 
-    # voices.cloning exports a function named clone, which hides the module of that name.
-    clone_module = importlib.import_module("voices.cloning.clone")
-    monkeypatch.setattr(clone_module.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(professional.time, "monotonic", lambda: clock[0])
     scorer = SlowScorer(np.full(DIMS, 0.3), noise=5.0)
-    _, history = _walk(scorer, _start(), 0, 540.0, 0.0, None, None, 40.0)
+    _, history = _walk(scorer, 540.0, hard_limit=40.0)
 
     planned = len(_run(QuadraticScorer(np.full(DIMS, 0.3), noise=5.0))[1])
     assert 2 < len(history) < planned
@@ -135,33 +147,31 @@ def test_a_machine_that_slows_down_mid_walk_still_ends_by_the_limit(monkeypatch)
             clock[0] += 1.0 if calls[0] <= 20 else 3.0  # renders triple in cost after 20
             return super().objective(cand, texts)
 
-    clone_module = importlib.import_module("voices.cloning.clone")
-    monkeypatch.setattr(clone_module.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(professional.time, "monotonic", lambda: clock[0])
     scorer = SlowingScorer(np.full(DIMS, 0.3), noise=5.0)
-    _, history = _walk(scorer, _start(), 0, 540.0, 0.0, None, None, 100.0)
+    _, history = _walk(scorer, 540.0, hard_limit=100.0)
 
     assert len(history) > 3  # it went on stepping at the slower pace
     assert clock[0] <= 100.0
 
 
 def test_the_refitted_surrogate_proposals_compete_with_the_walks_finalists(monkeypatch):
-    clone_module = importlib.import_module("voices.cloning.clone")
     optimum = np.full(DIMS, 0.5)
     asked = []
 
-    def proposals(scorer, best, count, offsets=(), learn=False):
+    def proposals(scorer, best, count, offsets=(), learn=False, config=CONFIG):
         asked.append((count, len(offsets), learn))
-        return [_Candidate(best.timbre, best.prosody, offset=optimum.copy())]
+        return [Candidate(best.timbre, best.prosody, offset=optimum.copy())]
 
-    monkeypatch.setattr(clone_module, "_surrogate_candidates", proposals)
+    monkeypatch.setattr(professional, "surrogate_candidates", proposals)
     scorer = QuadraticScorer(optimum, noise=0.5)
     best, _ = _run(scorer)
 
     # One round mid-walk (from where the walk is), then the final proposals, searched from the
     # end and the average as well; every time refitted on the walk's renders.
     assert asked == [
-        (clone_module._ROUND_PROPOSALS, 1, True),
-        (clone_module._WALK_PROPOSALS, 2, True),
+        (CONFIG.round_proposals, 1, True),
+        (CONFIG.walk_proposals, 2, True),
     ]
     # The start, the round's proposal, then the end, the average and the final proposal.
     assert len(scorer.finalists) == 5
@@ -169,22 +179,20 @@ def test_the_refitted_surrogate_proposals_compete_with_the_walks_finalists(monke
 
 
 def test_the_walk_jumps_to_a_round_proposal_that_beats_the_best_so_far(monkeypatch):
-    clone_module = importlib.import_module("voices.cloning.clone")
     optimum = np.full(DIMS, 2.0)
     near = np.full(DIMS, 1.8)  # better than the start, still short of the optimum
     far = np.full(DIMS, -2.0)  # worse than the start: must not move the walk
     offered = iter([[far], [near], [far]])
     probed = []
 
-    def proposals(scorer, best, count, offsets=(), learn=False):
+    def proposals(scorer, best, count, offsets=(), learn=False, config=CONFIG):
         probed.append([o.copy() for o in offsets])
         # Three rounds, then the final proposals: none.
-        return [_Candidate(best.timbre, best.prosody, offset=o.copy()) for o in next(offered, [])]
+        return [Candidate(best.timbre, best.prosody, offset=o.copy()) for o in next(offered, [])]
 
-    monkeypatch.setattr(clone_module, "_surrogate_candidates", proposals)
-    monkeypatch.setattr(clone_module, "_ROUND_EVERY", 3)
+    monkeypatch.setattr(professional, "surrogate_candidates", proposals)
     scorer = QuadraticScorer(optimum, noise=0.0)
-    _walk(scorer, _start(), 0, 160.0, 0.0, None, None, None)
+    _walk(scorer, 160.0, config=replace(CONFIG, round_every=3))
 
     first, second, third, _ = probed
     assert len(first) == 1  # the start has no offset: only the walk's own position
@@ -192,5 +200,5 @@ def test_the_walk_jumps_to_a_round_proposal_that_beats_the_best_so_far(monkeypat
     assert len(third) == 2
     assert np.array_equal(third[1], near)
     # Three steps of 0.4 from the jump: the walk went on from there, not from its old place.
-    assert np.linalg.norm(third[0] - near) <= 3 * clone_module._WALK_STEP + 1e-9
+    assert np.linalg.norm(third[0] - near) <= 3 * CONFIG.walk_step + 1e-9
     assert not np.array_equal(third[0], near)

@@ -27,7 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     cl.add_argument("--tier", choices=("instant", "professional"), default="instant")
     cl.add_argument("--out", type=Path, required=True)
     cl.add_argument("--seed", type=int, default=0)
-    cl.add_argument("--budget", type=float, default=None, help="compute budget in seconds")
+    cl.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="professional tier: the walk's planned budget in seconds, with no time limit",
+    )
     an = sub.add_parser("analyse", help="check reference recordings")
     an.add_argument("refs", nargs="+", type=Path)
     args = parser.parse_args(argv)

@@ -1,5 +1,9 @@
 """Domain errors of the cloning library; the voices app turns them into form errors."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 
 class CloningError(Exception):
     """Base class: anything the cloning library refuses or cannot do."""
@@ -27,3 +31,13 @@ class WeightsFormatError(CloningError):
 
 class EngineUnavailable(CloningError):
     """The TTS engine needed for rendering cannot be loaded."""
+
+
+class CloningTimedOut(CloningError):
+    """The machine was too slow or too busy to finish the clone within the tier's time limit."""
+
+
+def raise_if_cancelled(should_cancel: Callable[[], bool] | None) -> None:
+    """Polled between renders, so a cancelled job stops within one render."""
+    if should_cancel is not None and should_cancel():
+        raise CloningCancelled("cloning was cancelled")
