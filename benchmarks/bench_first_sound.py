@@ -22,17 +22,8 @@ import shutil
 import signal
 import statistics
 import sys
-import tempfile
-from pathlib import Path
 
-from benchmarks.loadtest import (
-    Stack,
-    customer,
-    free_port,
-    prepare,
-    scratch_environment,
-    start_stack,
-)
+from benchmarks.loadtest import one_worker_stack
 from tests.support.playground import (
     BASELINE_JS,
     FORMATS,
@@ -44,7 +35,8 @@ from tests.support.playground import (
 )
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--autoplay-policy=no-user-gesture-required"]  # fmt: skip
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--autoplay-policy=no-user-gesture-required"]  # fmt: skip
 
 
 def _job_seconds() -> tuple[float, float]:
@@ -63,22 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # Stopped from outside: still stop the stack it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with tempfile.TemporaryDirectory(prefix="speeko-bench-") as tmp, \
-            scratch_environment(Path(tmp)) as env:  # fmt: skip
-        prepare(env)
-        stack, port = Stack(env=env, log_dir=Path(tmp)), free_port()
-        try:
-            start_stack(stack, workers=1, port=port)
-            user, key = customer(credit_micros=100_000_000)
-            password = "bench-" + key[-12:]
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            _run(f"http://127.0.0.1:{port}", user.email, password, args.runs)
-        finally:
-            stack.stop_all()
-            from django.db import connections
-
-            connections.close_all()
+    with one_worker_stack() as bench:
+        _run(f"http://127.0.0.1:{bench.port}", bench.user.email, bench.password, args.runs)
     return 0
 
 

@@ -19,13 +19,10 @@ import http.client
 import re
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-from benchmarks.loadtest import Result, customer, prepare, start_stack, tts_request, warm_up
-from tests.support.stack import Stack, free_port, scratch_environment
+from benchmarks.loadtest import Result, one_worker_stack, tts_request, warm_up
 
 SHORT = "Hello! This is Speeko, reading a short sentence aloud."
 LONG = (
@@ -163,30 +160,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.runs <= 20:
         parser.error("--runs must be between 1 and 20")
-    with tempfile.TemporaryDirectory(prefix="speeko-bench-") as tmp, \
-            scratch_environment(Path(tmp)) as env:  # fmt: skip
-        prepare(env)
-        stack, port = Stack(env=env, log_dir=Path(tmp)), free_port()
-        try:
-            start_stack(stack, workers=1, port=port)
-            user, key = customer(credit_micros=100_000_000)
-            password = "bench-" + key[-12:]
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            cookies = _session(port, user.email, password)
-            warm_up(port, key, 1)
-            print(f"Stack: gunicorn gthread + 1 warm synthesis worker; text of {len(LONG)} "
-                  f"characters; {args.runs} runs each, one at a time", flush=True)  # fmt: skip
-            for label, text in (("short", SHORT), ("long", LONG)):
-                page = [page_request(port, cookies, text) for _ in range(args.runs)]
-                print(_row("page", label, len(text), page), flush=True)
-                api = [tts_request(port, key, text) for _ in range(args.runs)]
-                print(_row("/v1/tts", label, len(text), api), flush=True)
-        finally:
-            stack.stop_all()
-            from django.db import connections
-
-            connections.close_all()
+    with one_worker_stack() as bench:
+        port, key = bench.port, bench.key
+        cookies = _session(port, bench.user.email, bench.password)
+        warm_up(port, key, 1)
+        print(f"Stack: gunicorn gthread + 1 warm synthesis worker; text of {len(LONG)} "
+              f"characters; {args.runs} runs each, one at a time", flush=True)  # fmt: skip
+        for label, text in (("short", SHORT), ("long", LONG)):
+            page = [page_request(port, cookies, text) for _ in range(args.runs)]
+            print(_row("page", label, len(text), page), flush=True)
+            api = [tts_request(port, key, text) for _ in range(args.runs)]
+            print(_row("/v1/tts", label, len(text), api), flush=True)
     return 0
 
 

@@ -16,6 +16,7 @@ figures depend on the machine and on whatever else runs on it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -26,6 +27,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -247,6 +249,36 @@ def start_stack(stack: Stack, *, workers: int, port: int) -> None:
     for n in range(workers):
         stack.start_worker(f"worker-{n + 1}", {"SPEEKO_ENGINE_THREADS": str(threads)})
     stack.start_web(port)
+
+
+@dataclass
+class SignedInStack:
+    port: int
+    user: object
+    key: str
+    password: str
+
+
+@contextlib.contextmanager
+def one_worker_stack() -> Iterator[SignedInStack]:
+    """gunicorn and one synthesis worker on scratch services, with a customer who has credit,
+    an API key and a password; everything is stopped and removed on the way out."""
+    with tempfile.TemporaryDirectory(prefix="speeko-bench-") as tmp, \
+            scratch_environment(Path(tmp)) as env:  # fmt: skip
+        prepare(env)
+        stack, port = Stack(env=env, log_dir=Path(tmp)), free_port()
+        try:
+            start_stack(stack, workers=1, port=port)
+            user, key = customer(credit_micros=100_000_000)
+            password = "bench-" + key[-12:]
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            yield SignedInStack(port=port, user=user, key=key, password=password)
+        finally:
+            stack.stop_all()
+            from django.db import connections
+
+            connections.close_all()
 
 
 def warm_up(port: int, key: str, workers: int) -> None:
