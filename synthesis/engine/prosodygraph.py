@@ -3,8 +3,9 @@
 Kokoro predicts a pitch curve (F0) and a duration for every token from the text and the
 voice's style, and its decoder renders speech at that pitch: its harmonic source is generated
 from the curve. Scaling the curve before the decoder moves the pitch while the decoder, still
-conditioned on the same style, keeps the voice's timbre (measured in ``bench_ssml``). Moving
-the style instead also moves the pitch, but takes speaker identity and rhythm along with it.
+conditioned on the same style, keeps the voice's timbre (measured by
+``benchmarks/bench_ssml.py``). Moving the style instead also moves the pitch, but takes speaker
+identity and rhythm along with it.
 
 The rewrite adds five inputs, one value per token including the two padding ids:
 
@@ -36,7 +37,7 @@ import numpy as np
 
 from .errors import AssetError
 
-CONTROLS_VERSION = "prosody-3"
+CONTROLS_VERSION = "prosody-4"
 INPUTS = ("f0_scale", "f0_hz", "f0_range", "dur_scale", "gain_db")
 NEUTRAL = {"f0_scale": 1.0, "f0_hz": 0.0, "f0_range": 1.0, "dur_scale": 1.0, "gain_db": 0.0}
 OUTPUT = "gain_db_frames"
@@ -206,7 +207,24 @@ class _Nodes:
         ratio = self.node("Mul", [self.node("Div", [target, heard], "to_target"), scale], "ratio")
         moved = self.node("Mul", [self.node("Add", [shaped, offset], "shaped_heard"), ratio], "m")
         moved = self.node("Max", [self.node("Sub", [moved, offset], "moved_raw"), zero], "moved")
-        return self.node("Where", [voiced, moved, _F0], "f0")
+        # Frames of tokens with neutral pitch controls keep the predicted F0 bit for bit (the
+        # arithmetic above would round it), so text without pitch tags sounds exactly as the
+        # original graph renders it and stored renders of stock voices stay valid.
+        changed = self.per_frame(self.pitch_changed(), "changed", doubled=True)
+        half = self.const("half", np.array(0.5, f32))
+        apply = self.node("And", [voiced, self.node("Greater", [changed, half], "moves")], "apply")
+        return self.node("Where", [apply, moved, _F0], "f0")
+
+    def pitch_changed(self) -> str:
+        """1.0 for each token whose pitch controls are not neutral, else 0.0."""
+        f32 = np.float32
+        same = [
+            self.node("Equal", [INPUTS[0], self.const("one_f", np.array(1, f32))], "scale_1"),
+            self.node("Equal", [INPUTS[1], self.const("zero_f", np.array(0, f32))], "hz_0"),
+            self.node("Equal", [INPUTS[2], self.const("one_r", np.array(1, f32))], "range_1"),
+        ]
+        neutral = self.node("And", [self.node("And", same[:2], "neutral_sh"), same[2]], "neutral")
+        return self.node("Cast", [self.node("Not", [neutral], "changed_tok")], "changed_f", to=1)
 
     def median_voiced(self, weights: str) -> str:
         """The median F0 of the voiced frames (1 Hz when none is): where a pitch tracker,

@@ -8,8 +8,7 @@ alignment, see ``bench_ssml.render_marked``).
 import numpy as np
 import pytest
 
-from synthesis.engine import SAMPLE_RATE
-from synthesis.engine.bench_ssml import (
+from benchmarks.bench_ssml import (
     WHOLE_SENTENCES,
     median_f0,
     paired_shift,
@@ -18,6 +17,7 @@ from synthesis.engine.bench_ssml import (
     stretch_stats,
     tagged,
 )
+from synthesis.engine import SAMPLE_RATE
 from synthesis.engine.errors import InvalidSSML
 from synthesis.engine.prosody import (
     NEUTRAL,

@@ -1,5 +1,5 @@
 """What SSML pitch, volume and emphasis do to the audio, measured: ``python -m
-synthesis.engine.bench_ssml``.
+benchmarks.bench_ssml``.
 
 For a stock voice and a clone (made with the cloning library's instant tier from a recording
 given with ``--recording``) it prints, for each tag, the measured effect on the stretch of
@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, speech_bounds
-from .chunking import ChunkPolicy
-from .engine import Engine, Voice, _Run, model_inputs
-from .g2p import vocab
-from .prosody import NEUTRAL, Prosody, token_controls, with_envelope
+from synthesis.engine.audio import SAMPLE_RATE, speech_bounds
+from synthesis.engine.chunking import ChunkPolicy
+from synthesis.engine.engine import Engine, Voice, _Run, model_inputs
+from synthesis.engine.g2p import vocab
+from synthesis.engine.prosody import NEUTRAL, Prosody, token_controls, with_envelope
 
 # One chunk per sentence, so a stretch and the words around it share one model call.
 WHOLE_SENTENCES = ChunkPolicy(first=510, first_alone=510, target=510, ramp=False)
@@ -238,8 +238,8 @@ def bench_pitch(engine: Engine, voice: Voice, asr, wer_sentences: int) -> None: 
 
 
 def _wer(engine: Engine, asr, voice: Voice, tag: str, sentences: int) -> float:  # noqa: ANN001
-    from .bench import WER_SENTENCES, measure_wer
-    from .normalize import normalize_english
+    from synthesis.engine.bench import WER_SENTENCES, measure_wer
+    from synthesis.engine.normalize import normalize_english
 
     def speak(sentence: str) -> np.ndarray:
         body = _escape(normalize_english(sentence))
@@ -290,8 +290,8 @@ def bench_emphasis(engine: Engine, voice: Voice) -> None:
 def bench_overhead(engine: Engine, *, rounds: int = 4) -> None:
     """Process CPU time of the graph with controls (neutral) against the original graph,
     alternating the two on the same tokens (same threads, same rewrite setting)."""
-    from . import config, fastgraph
-    from .model import KokoroModel
+    from synthesis.engine import config, fastgraph
+    from synthesis.engine.model import KokoroModel
 
     controlled, _ = engine._session()
     original = KokoroModel(fastgraph.configured_graph(config.model_path()), threads=1)
@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_overhead(engine)
     asr = None
     if not args.no_wer:
-        from .bench import load_asr
+        from synthesis.engine.bench import load_asr
 
         asr = load_asr()
     voices: list[tuple[str, Voice]] = [] if args.clone_only else [(args.voice, args.voice)]
