@@ -316,10 +316,10 @@ def test_neutral_controls_leave_the_audio_as_it_was(engine):
     original = KokoroModel(config.model_path(), threads=1)
     (phonemes,) = engine.phonemize(TEXT, chunking=WHOLE_SENTENCES)
     tokens, style = model_inputs(phonemes, engine.resolve_voice("af_heart"))
-    a = original.infer(tokens, style, 1.0)
-    b = controlled.infer(tokens, style, 1.0)
-    assert a.size == b.size
-    assert np.sqrt(np.mean((a - b) ** 2)) < 0.01 * np.sqrt(np.mean(a**2))
+    # Bit for bit: stored renders of stock voices (the cloning bank) must stay valid.
+    np.testing.assert_array_equal(
+        original.infer(tokens, style, 1.0), controlled.infer(tokens, style, 1.0)
+    )
     assert SAMPLE_RATE == 24_000
 
 
