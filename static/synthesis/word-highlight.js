@@ -17,9 +17,14 @@
   function markAt(strip, now) {
     strip.querySelectorAll("[data-start]").forEach(function (word) {
       const spoken = now >= Number(word.dataset.start) && now < Number(word.dataset.end);
+      const was = word.classList.contains("is-spoken");
       word.classList.toggle("is-spoken", spoken);
       if (spoken) word.setAttribute("aria-current", "true");
       else word.removeAttribute("aria-current");
+      // Keep the spoken word in view inside a strip that scrolls, without moving the page.
+      if (spoken && !was && strip.scrollHeight > strip.clientHeight) {
+        strip.scrollTop = word.offsetTop - strip.offsetTop - strip.clientHeight / 3;
+      }
     });
   }
 

@@ -31,6 +31,9 @@ def generate(page, text: str, fmt: str) -> str:
     before = page.evaluate("() => window.speekoPlayer ? window.speekoPlayer.root.dataset.job : ''")
     page.fill("textarea[name=text]", text)
     page.select_option("#id_format", fmt)
+    # Mid-window, as a reader would have it: scrolled to an edge, the sticky header or the
+    # player bar can sit over the button.
+    page.eval_on_selector("#generate", "button => button.scrollIntoView({block: 'center'})")
     page.click("#generate")
     page.wait_for_function(
         "before => (window.speekoPlayer && window.speekoPlayer.root.dataset.job !== before)"
