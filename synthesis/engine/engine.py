@@ -122,11 +122,7 @@ class Engine:
         ``chunking`` defaults to a short first chunk ramping up to the configured size.
         """
         runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml, lexicon=lexicon)
-        # Known without loading the model only once it is loaded (never in the web process);
-        # otherwise the first chunk that needs the controls raises.
-        uncontrolled = self._model is not None and not self._model.has_controls
-        if uncontrolled and any(run.segment.prosody != NEUTRAL for run in runs):
-            raise UnsupportedProsody(_NO_CONTROLS)
+        self._check_controls(runs)
         return self._render(self._chunks(runs, chunking or streaming_policy()))
 
     def stream_timed(
@@ -146,6 +142,7 @@ class Engine:
         ``TimestampsUnavailable`` (before any chunk) when the loaded graph has no durations.
         """
         runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml, lexicon=lexicon)
+        self._check_controls(runs)
         model, _ = self._session()
         if not model.has_durations:
             raise TimestampsUnavailable(
@@ -200,6 +197,16 @@ class Engine:
         return [c.phonemes for c in chunks if _speakable(c.phonemes)]
 
     # -- internals ------------------------------------------------------------------------
+
+    def _check_controls(self, runs: list[_Run]) -> None:
+        """Refuse prosody a loaded graph without controls cannot speak, before any chunk.
+
+        Known without loading the model only once it is loaded (never in the web process);
+        otherwise the first chunk that needs the controls raises.
+        """
+        uncontrolled = self._model is not None and not self._model.has_controls
+        if uncontrolled and any(run.segment.prosody != NEUTRAL for run in runs):
+            raise UnsupportedProsody(_NO_CONTROLS)
 
     def _runs(
         self,
