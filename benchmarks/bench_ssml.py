@@ -238,7 +238,7 @@ def bench_pitch(engine: Engine, voice: Voice, asr, wer_sentences: int) -> None: 
 
 
 def _wer(engine: Engine, asr, voice: Voice, tag: str, sentences: int) -> float:  # noqa: ANN001
-    from synthesis.engine.bench import WER_SENTENCES, measure_wer
+    from synthesis.engine.bench_wer import WER_SENTENCES, measure_wer
     from synthesis.engine.normalize import normalize_english
 
     def speak(sentence: str) -> np.ndarray:
@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_overhead(engine)
     asr = None
     if not args.no_wer:
-        from synthesis.engine.bench import load_asr
+        from synthesis.engine.bench_wer import load_asr
 
         asr = load_asr()
     voices: list[tuple[str, Voice]] = [] if args.clone_only else [(args.voice, args.voice)]

@@ -383,7 +383,7 @@ SYNTHESIS_REQUEUE_AFTER_SECONDS = env_int("SYNTHESIS_REQUEUE_AFTER_SECONDS", 600
 SYNTHESIS_MAX_ACTIVE_JOBS = env_int("SYNTHESIS_MAX_ACTIVE_JOBS", 4, minimum=1)
 # How long POST /v1/tts/with-timestamps waits for its job before answering 202 with the job.
 API_TIMESTAMPS_WAIT_SECONDS = env_int("API_TIMESTAMPS_WAIT_SECONDS", 300, minimum=1, maximum=3600)
-BILLING_RESERVATION_ACTIVE_CHECKERS.append("synthesis.services.reservation_is_active")
+BILLING_RESERVATION_ACTIVE_CHECKERS.append("synthesis.maintenance.reservation_is_active")
 CELERY_BEAT_SCHEDULE["synthesis-reconcile-jobs"] = {
     "task": "synthesis.jobs_reconcile",
     "schedule": 60.0,

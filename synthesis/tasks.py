@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from speeko_site.celery import BoundedTask
-from synthesis import services
+from synthesis import maintenance, services
 
 
 class RunJobTask(BoundedTask):
@@ -17,9 +17,9 @@ def run_job(public_id: str) -> None:
 
 @shared_task(name="synthesis.jobs_reconcile")
 def jobs_reconcile() -> None:
-    services.jobs_reconcile()
+    maintenance.jobs_reconcile()
 
 
 @shared_task(name="synthesis.audio_expire")
 def audio_expire() -> None:
-    services.audio_expire()
+    maintenance.audio_expire()

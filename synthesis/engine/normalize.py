@@ -10,8 +10,26 @@ import functools
 import re
 from collections.abc import Callable
 
-from num2words import num2words
-
+from .normalize_dates import (
+    clock_24h,
+    clock_ampm,
+    day_month,
+    day_month_pattern,
+    iso_date,
+    month_day,
+    month_day_pattern,
+    month_year,
+    month_year_pattern,
+    numeric_date,
+)
+from .normalize_numbers import (
+    cardinal,
+    decimal,
+    digits,
+    ordinal,
+    plural_number,
+    year,
+)
 from .normalize_words import (
     ABBREVIATIONS,
     AMBIGUOUS_UNITS,
@@ -22,7 +40,6 @@ from .normalize_words import (
     ERAS,
     LETTER_ABBREVIATIONS,
     MONEY,
-    MONTH_ABBR,
     MONTHS,
     NEVER_FINAL,
     NOT_NAMES,
@@ -64,68 +81,6 @@ def normalize_english(text: str, *, british: bool = False) -> str:
     return text
 
 
-# -- numbers --------------------------------------------------------------------------------
-
-
-def cardinal(number: str | int | float, *, british: bool = False) -> str:
-    """Words for a number; American English drops the "and" in "one hundred and five"."""
-    value = _to_number(number)
-    words = num2words(value).replace(",", "")
-    if not british:
-        words = words.replace(" and ", " ")
-    return words.replace("-", " ")
-
-
-def ordinal(number: str | int, *, british: bool = False) -> str:
-    words = num2words(int(str(number).replace(",", "")), to="ordinal").replace(",", "")
-    if not british:
-        words = words.replace(" and ", " ")
-    return words.replace("-", " ")
-
-
-def year(number: str | int, *, british: bool = False) -> str:
-    """A year as people say it: "nineteen ninety eight", "two thousand (and) five"."""
-    value = int(number)
-    if 2000 <= value <= 2009 or value < 1000 or value % 1000 == 0:
-        return cardinal(value, british=british)
-    century, rest = divmod(value, 100)
-    if rest == 0:
-        return f"{cardinal(century)} hundred"
-    if rest < 10:
-        return f"{cardinal(century)} oh {cardinal(rest)}"
-    return f"{cardinal(century)} {cardinal(rest)}"
-
-
-def digits(text: str, *, zero: str = "zero") -> str:
-    return " ".join(zero if d == "0" else DIGITS[int(d)] for d in text if d.isdigit())
-
-
-def _to_number(number: str | int | float) -> int | float:
-    if isinstance(number, int | float):
-        return number
-    clean = number.replace(",", "")
-    return float(clean) if "." in clean else int(clean)
-
-
-def _decimal(text: str, british: bool) -> str:
-    whole, _, frac = text.replace(",", "").partition(".")
-    if not whole:
-        return f"point {digits(frac)}"
-    if len(whole) > 1 and whole.startswith("0") or len(whole) > 12:
-        words = digits(whole)  # "007", account and serial numbers: digit by digit
-    else:
-        words = cardinal(whole or "0", british=british)
-    return f"{words} point {digits(frac)}" if frac else words
-
-
-def _plural_number(words: str) -> str:
-    if words.endswith("y"):
-        return words[:-1] + "ies"
-    if words.endswith("x"):
-        return words + "es"
-    return words + "s"
-
-
 # -- English rules --------------------------------------------------------------------------
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -134,28 +89,28 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 @functools.cache
 def _english_rules(british: bool) -> list[Rule]:
     def number(m: re.Match[str]) -> str:
-        return _decimal(m.group(0), british)
+        return decimal(m.group(0), british)
 
     return [
         (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), _email),
         (re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)]"), _url),
         (re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|edu|gov|ai|co\.uk)\b"), _url),
         *_phone_rules(),
-        (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), lambda m: _iso_date(m, british)),
+        (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), lambda m: iso_date(m, british)),
         (
             re.compile(r"\b(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|(?<=/)\d{2})\b"),
-            lambda m: _numeric_date(m, british),
+            lambda m: numeric_date(m, british),
         ),
-        (re.compile(_day_month_pattern()), lambda m: _day_month(m, british)),
-        (re.compile(_month_day_pattern()), lambda m: _month_day(m, british)),
-        (re.compile(_month_year_pattern()), lambda m: _month_year(m, british)),
+        (re.compile(day_month_pattern()), lambda m: day_month(m, british)),
+        (re.compile(month_day_pattern()), lambda m: month_day(m, british)),
+        (re.compile(month_year_pattern()), lambda m: month_year(m, british)),
         (
             re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2}))?\s?([AaPp])\.?\s?[Mm]\b(\.)?"),
-            _clock_ampm,
+            clock_ampm,
         ),
         (
             re.compile(r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?![\d:])"),
-            lambda m: _clock_24h(m, british),
+            lambda m: clock_24h(m, british),
         ),
         (_range_pattern(), _range),
         (_money_before_pattern(), lambda m: _money_before(m, british)),
@@ -163,11 +118,11 @@ def _english_rules(british: bool) -> list[Rule]:
         (re.compile(r"\b(\d{1,2})¢"), lambda m: f"{cardinal(m.group(1))} cents"),
         (re.compile(r"(-?(?:" + _NUMBER + r"))\s?%"), lambda m: f"{_signed(m, british)} percent"),
         (re.compile(r"\b(\d+)(st|nd|rd|th)\b", re.IGNORECASE), lambda m: _ordinal(m, british)),
-        (re.compile(r"\b(1[1-9]\d0|20\d0)s\b"), lambda m: _plural_number(year(m.group(1)))),
-        (re.compile(r"(?:\B['’])?\b(\d0)s\b"), lambda m: _plural_number(cardinal(m.group(1)))),
+        (re.compile(r"\b(1[1-9]\d0|20\d0)s\b"), lambda m: plural_number(year(m.group(1)))),
+        (re.compile(r"(?:\B['’])?\b(\d0)s\b"), lambda m: plural_number(cardinal(m.group(1)))),
         (re.compile(r"(?<![\w'’])['’](\d{2})\b(?!['’])"), _short_year),
         (_unit_pattern(), lambda m: _unit(m, british)),
-        (re.compile(r"\b(\d+(?:\.\d+)?)x\b"), lambda m: f"{_decimal(m.group(1), british)} times"),
+        (re.compile(r"\b(\d+(?:\.\d+)?)x\b"), lambda m: f"{decimal(m.group(1), british)} times"),
         (_letter_abbreviation_pattern(), _letter_abbreviation),
         (re.compile(r"\b(No|Nos|Vol|Ch|p|pp|Ext|Fig)\.\s?(?=\d)", re.IGNORECASE), _before_number),
         (re.compile(r"#(?=\d)"), lambda m: "number "),
@@ -241,126 +196,6 @@ def _phone(m: re.Match[str]) -> str:
     return ("plus " if written.startswith("+") else "") + spoken
 
 
-# -- dates and times ------------------------------------------------------------------------
-
-
-def _date(day: int, month: int, year_words: str | None, british: bool) -> str:
-    if british:
-        spoken = f"the {ordinal(day)} of {MONTHS[month - 1]}"
-        return f"{spoken} {year_words}" if year_words else spoken
-    spoken = f"{MONTHS[month - 1]} {ordinal(day)}"
-    return f"{spoken}, {year_words}" if year_words else spoken
-
-
-def _iso_date(m: re.Match[str], british: bool) -> str:
-    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return m.group(0)
-    return _date(d, mo, year(y, british=british), british)
-
-
-def _numeric_date(m: re.Match[str], british: bool) -> str:
-    """1/2/2024 is January 2nd in the US and 1 February in Britain (and with dots, anywhere)."""
-    a, b, y = int(m.group(1)), int(m.group(3)), m.group(4)
-    day_first = british or m.group(2) == "."
-    day, month = (a, b) if day_first else (b, a)
-    if month > 12 and day <= 12:
-        day, month = month, day
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return m.group(0)
-    full = int(y) if len(y) == 4 else 2000 + int(y) if int(y) < 50 else 1900 + int(y)
-    return _date(day, month, year(full, british=british), british)
-
-
-def _month_names() -> str:
-    return "|".join([*MONTHS, *MONTH_ABBR])
-
-
-def _month_day_pattern() -> str:
-    return (
-        rf"\b({_month_names()})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])"
-        r"(?:,?\s+(\d{4})\b)?"
-    )
-
-
-def _day_month_pattern() -> str:
-    return (
-        rf"(?:\b([Tt]he)\s+)?\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_month_names()})\b(?:\.(?=\s+\d))?"
-        r"(?:,?\s+(\d{4})\b)?"
-    )
-
-
-def _month_year_pattern() -> str:
-    return rf"\b({_month_names()})\.?,?\s+(\d{{4}})\b"
-
-
-def _month_name(text: str) -> str:
-    return MONTH_ABBR.get(text, text)
-
-
-def _month_day(m: re.Match[str], british: bool) -> str:
-    month, day = _month_name(m.group(1)), int(m.group(2))
-    if not 1 <= day <= 31:
-        return m.group(0)
-    spoken = f"{month} the {ordinal(day)}" if british else f"{month} {ordinal(day)}"
-    if m.group(3):
-        spoken += (" " if british else ", ") + year(m.group(3), british=british)
-    return spoken
-
-
-def _day_month(m: re.Match[str], british: bool) -> str:
-    day = int(m.group(2))
-    if not 1 <= day <= 31:
-        return m.group(0)
-    # "the 21st of June" already has its article: keep that one, add none.
-    article = m.group(1) or "the"
-    spoken = f"{article} {ordinal(day)} of {_month_name(m.group(3))}"
-    return f"{spoken} {year(m.group(4), british=british)}" if m.group(4) else spoken
-
-
-def _month_year(m: re.Match[str], british: bool) -> str:
-    return f"{_month_name(m.group(1))} {year(m.group(2), british=british)}"
-
-
-def _minutes(hour: int, minute: int) -> str:
-    if minute == 0:
-        return cardinal(hour)
-    if minute < 10:
-        return f"{cardinal(hour)} oh {cardinal(minute)}"
-    return f"{cardinal(hour)} {cardinal(minute)}"
-
-
-def _clock_ampm(m: re.Match[str]) -> str:
-    hour, minute = int(m.group(1)), int(m.group(2) or 0)
-    if not (1 <= hour <= 12 and minute < 60):
-        return m.group(0)
-    spoken = f"{_minutes(hour, minute)} {'AM' if m.group(4) in 'Aa' else 'PM'}"
-    if m.group(3) and int(m.group(3)):
-        spoken = spoken.replace(" AM", "").replace(" PM", "")
-        spoken += f" and {cardinal(int(m.group(3)))} seconds {'AM' if m.group(4) in 'Aa' else 'PM'}"
-    if m.group(5):
-        # "at 7 p.m. tomorrow": the dot belongs to the abbreviation; at the end of a sentence
-        # it is also the full stop.
-        rest = m.string[m.end() :].lstrip()
-        if not rest or rest[0].isupper() or rest[0] in "\"'”’)":
-            spoken += "."
-    return spoken
-
-
-def _clock_24h(m: re.Match[str], british: bool) -> str:
-    hour, minute = int(m.group(1)), int(m.group(2))
-    if minute == 0:
-        spoken = f"{cardinal(hour)} hundred" if hour >= 13 else f"{cardinal(hour)} o'clock"
-    else:
-        spoken = _minutes(hour, minute)
-        if m.group(1).startswith("0") and hour:
-            spoken = "oh " + spoken  # "08:15" is "oh eight fifteen"
-    if m.group(3):
-        seconds = int(m.group(3))
-        spoken += f" and {cardinal(seconds)} {'second' if seconds == 1 else 'seconds'}"
-    return spoken
-
-
 # -- ranges, money, percentages -------------------------------------------------------------
 
 
@@ -417,13 +252,13 @@ def _money(
     value = int(whole.replace(",", ""))
     minus = "minus " if sign else ""
     if scale:
-        amount = _decimal(f"{value}.{frac}" if frac else str(value), british)
+        amount = decimal(f"{value}.{frac}" if frac else str(value), british)
         return f"{minus}{amount} {SCALES[scale.strip().lower()]} {many}"
     cents = int((frac + "0")[:2]) if frac and sub_one else 0
     if value == 0 and cents:
         return f"{minus}{cardinal(cents)} {sub_one if cents == 1 else sub_many}"
     if frac and not sub_one:
-        return f"{minus}{_decimal(f'{value}.{frac}', british)} {many}"
+        return f"{minus}{decimal(f'{value}.{frac}', british)} {many}"
     spoken = f"{cardinal(value, british=british)} {one if value == 1 else many}"
     if cents:
         if british and key in ("£", "GBP"):
@@ -436,8 +271,8 @@ def _money(
 def _signed(m: re.Match[str], british: bool) -> str:
     text = m.group(1)
     if text.startswith("-"):
-        return "minus " + _decimal(text[1:], british)
-    return _decimal(text, british)
+        return "minus " + decimal(text[1:], british)
+    return decimal(text, british)
 
 
 def _ordinal(m: re.Match[str], british: bool) -> str:
@@ -469,8 +304,8 @@ def _unit(m: re.Match[str], british: bool) -> str:
     if british:
         for us, uk in BRITISH_SPELLING.items():
             words = words.replace(us, uk)
-    amount = "minus " + _decimal(value[1:], british) if value.startswith("-") else None
-    return f"{amount or _decimal(value, british)} {words}"
+    amount = "minus " + decimal(value[1:], british) if value.startswith("-") else None
+    return f"{amount or decimal(value, british)} {words}"
 
 
 def _letter_abbreviation_pattern() -> re.Pattern[str]:
@@ -582,4 +417,4 @@ def _fraction_words(num: int, den: int) -> str:
     if den == 4:
         return f"{cardinal(num)} {'quarter' if num == 1 else 'quarters'}"
     name = ordinal(den)
-    return f"{cardinal(num)} {name if num == 1 else _plural_number(name)}"
+    return f"{cardinal(num)} {name if num == 1 else plural_number(name)}"

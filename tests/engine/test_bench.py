@@ -1,9 +1,9 @@
 """The engine bench's own helpers: naming the machine, and keeping its held-out set apart."""
 
-from synthesis.engine.bench import (
+from synthesis.engine.bench import cpu_summary
+from synthesis.engine.bench_wer import (
     NUMBER_SENTENCES,
     WER_SENTENCES,
-    cpu_summary,
     word_errors,
     words_for_wer,
 )

@@ -21,7 +21,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from synthesis import services
+from synthesis import maintenance, services
 from synthesis.models import Job
 from tests.conftest import REPO_ROOT, start_worker, wait_until
 from tests.ops.conftest import SHORT_TEXT, assert_ended_once, refreshed, wait_for_redis
@@ -60,7 +60,7 @@ def _reconcile_until_all_terminal(user, timeout: float) -> None:
     def settled() -> bool:
         # Stale after 20 s: a live worker beats only between chunks, seconds apart on 2 cores.
         with override_settings(SYNTHESIS_STALE_SECONDS=20, SYNTHESIS_REQUEUE_AFTER_SECONDS=10):
-            services.jobs_reconcile()
+            maintenance.jobs_reconcile()
         return not Job.objects.filter(owner=user, status__in=["queued", "running"]).exists()
 
     wait_until(settled, timeout=timeout, interval=2)

@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from billing.selectors import balance_for
-from synthesis import services
+from synthesis import maintenance, services
 from synthesis.models import Job
 from synthesis.tasks import run_job
 from tests.conftest import start_worker, wait_until
@@ -100,7 +100,7 @@ def test_it_fails_and_refunds_a_killed_workers_job_when_no_retry_comes(customer,
         # The periodic reconciler notices the silent job and refunds it.
         wait_until(lambda: _seconds_since_beat(job) > float(STALE), timeout=30)
         with override_settings(SYNTHESIS_STALE_SECONDS=int(STALE)):
-            assert services.jobs_reconcile() == {"failed": 1, "requeued": 0}
+            assert maintenance.jobs_reconcile() == {"failed": 1, "requeued": 0}
         assert refreshed(job).status == Job.Status.FAILED
         assert job.error_code == "worker_lost"
         assert balance_for(user=customer) == CREDIT

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from billing.models import Reservation
 from billing.selectors import balance_for
-from synthesis import services
+from synthesis import maintenance, services
 from synthesis.models import Job
 from tests.synthesis.conftest import FIVE_DOLLARS, SHORT_TEXT
 
@@ -201,7 +201,7 @@ def test_it_deletes_audio_after_the_retention_period(funded_alice, queued, setti
     fresh = _finished_with_audio(funded_alice)
     Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=8))
     old_path, fresh_path = old.audio.path, fresh.audio.path
-    assert services.audio_expire() == 1
+    assert maintenance.audio_expire() == 1
     old.refresh_from_db()
     assert not os.path.exists(old_path) and old.audio_deleted_at and not old.has_audio
     assert os.path.exists(fresh_path)
@@ -213,12 +213,12 @@ def test_it_fails_and_refunds_jobs_whose_worker_went_silent(funded_alice, queued
     Job.objects.filter(pk=job.pk).update(
         status=Job.Status.RUNNING, attempt=1, heartbeat_at=timezone.now() - timedelta(minutes=5)
     )
-    assert services.jobs_reconcile() == {"failed": 1, "requeued": 0}
+    assert maintenance.jobs_reconcile() == {"failed": 1, "requeued": 0}
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and job.error_code == "worker_lost"
     assert balance_for(user=funded_alice) == FIVE_DOLLARS
     # Running it again, or a late worker, changes nothing.
-    assert services.jobs_reconcile() == {"failed": 0, "requeued": 0}
+    assert maintenance.jobs_reconcile() == {"failed": 0, "requeued": 0}
     services.job_run(public_id=str(job.public_id))
     assert balance_for(user=funded_alice) == FIVE_DOLLARS
 
@@ -228,17 +228,17 @@ def test_it_requeues_jobs_left_waiting(funded_alice, queued, settings):
     job = _job_for(funded_alice)
     queued.clear()
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=5))
-    assert services.jobs_reconcile() == {"failed": 0, "requeued": 1}
+    assert maintenance.jobs_reconcile() == {"failed": 0, "requeued": 1}
     assert queued == [(str(job.public_id),)]
 
 
 def test_it_tells_billing_which_reservations_are_live(funded_alice, queued):
     job = _job_for(funded_alice)
-    assert services.reservation_is_active(f"synthesis:{job.public_id}") is True
+    assert maintenance.reservation_is_active(f"synthesis:{job.public_id}") is True
     services.job_cancel(job=job)
-    assert services.reservation_is_active(f"synthesis:{job.public_id}") is False
-    assert services.reservation_is_active("voices:whatever") is None
-    assert services.reservation_is_active("synthesis:garbage") is None
+    assert maintenance.reservation_is_active(f"synthesis:{job.public_id}") is False
+    assert maintenance.reservation_is_active("voices:whatever") is None
+    assert maintenance.reservation_is_active("synthesis:garbage") is None
 
 
 def test_it_erases_audio_generated_with_an_erased_voice(funded_alice, bob, queued):

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synthesis.engine.bench import load_asr, measure_wer
+from synthesis.engine.bench_wer import load_asr, measure_wer
 from synthesis.engine.config import derived_dir
 
 from .bank import StockBank, load_bank

@@ -41,7 +41,7 @@ import numpy as np
 
 from synthesis.engine import SAMPLE_RATE as ENGINE_RATE
 from synthesis.engine import get_engine
-from synthesis.engine.bench import word_errors
+from synthesis.engine.bench_wer import word_errors
 
 from .audio import resample
 from .clone import clone
