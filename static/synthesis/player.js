@@ -57,6 +57,7 @@
       this.waiting = false; // ran out of samples before the end
       this.stalls = 0;
       this.firstSoundAt = null;
+      this.requestedAt = null;
       this.carry = null; // odd trailing byte of a network read
       this.peaks = [];
       this.abort = new AbortController();
@@ -74,7 +75,11 @@
     get stats() {
       return {
         pressedAt,
+        // Where the time to first sound goes: the listen request, its first bytes, the sound.
+        requestedAt: this.requestedAt,
+        firstDataAt: this.firstDataAt === undefined ? null : this.firstDataAt,
         firstSoundAt: this.firstSoundAt,
+        timeOrigin: performance.timeOrigin,
         stalls: this.stalls,
         position: this.position(),
         received: this.samples / RATE,
@@ -86,6 +91,7 @@
     async listen(url) {
       this.playing = true;
       this.live = true;
+      this.requestedAt = performance.now();
       const response = await fetch(url, { signal: this.abort.signal, credentials: "same-origin" });
       const reader = response.body.getReader();
       for (;;) {
