@@ -75,9 +75,11 @@ def job_listen_chunks(*, job: Job, queue_timeout: float = 600) -> Iterator[bytes
     A queued job is waited for on the relay itself, not by polling its row: the first
     samples its first attempt writes reach the listener at once.
     """
-    if job.attempt == 0 and job.status != Job.Status.QUEUED:
+    queued = job.status == Job.Status.QUEUED
+    if job.attempt == 0 and not queued:
         return
-    attempt = job.attempt or 1
+    # A queued job's samples will come from the attempt that claims it next.
+    attempt = job.attempt + 1 if queued else job.attempt
     deadline = time.monotonic() + queue_timeout
 
     def gone() -> bool:
