@@ -39,16 +39,36 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-sync", "--autoplay-policy=no-user-gesture-required"]  # fmt: skip
 
 
-def _job_seconds() -> tuple[float, float]:
+def _job(job_id: str):
     from synthesis.models import Job
 
-    job = Job.objects.latest("created_at")
-    return (job.finished_at - job.created_at).total_seconds(), job.duration_seconds
+    return Job.objects.get(public_id=job_id)
+
+
+def _steps(stats: dict, job) -> str:
+    """Where one press's time went, in seconds from the press: the server's clock and the
+    browser's are the same machine's, so their timestamps compare directly."""
+
+    def at(ms: float | None) -> str:
+        return "-" if ms is None else f"{(ms - stats['pressedAt']) / 1000:.2f}"
+
+    def server(moment) -> str:
+        if moment is None:
+            return "-"
+        return at(moment.timestamp() * 1000 - stats["timeOrigin"])
+
+    return (
+        f"job row {server(job.created_at)}, listen request {at(stats['requestedAt'])}, "
+        f"worker claim {server(job.started_at)}, first chunk relayed {server(job.first_audio_at)}, "
+        f"first bytes in browser {at(stats['firstDataAt'])}, heard {at(stats['firstSoundAt'])}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="presses per text and format")
+    parser.add_argument("--steps", action="store_true",
+                        help="also print where each press's time went")  # fmt: skip
     args = parser.parse_args(argv)
     if not 1 <= args.runs <= 10:
         parser.error("--runs must be between 1 and 10")
@@ -56,11 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     # Stopped from outside: still stop the stack it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with one_worker_stack() as bench:
-        _run(f"http://127.0.0.1:{bench.port}", bench.user.email, bench.password, args.runs)
+        _run(f"http://127.0.0.1:{bench.port}", bench.user.email, bench.password, args.runs,
+             steps=args.steps)  # fmt: skip
     return 0
 
 
-def _run(base: str, email: str, password: str, runs: int) -> None:
+def _run(base: str, email: str, password: str, runs: int, *, steps: bool = False) -> None:
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
@@ -78,11 +99,11 @@ def _run(base: str, email: str, password: str, runs: int) -> None:
         )
         for label, text in (("short", SHORT), ("2 paragraphs", TWO_PARAGRAPHS)):
             for fmt in FORMATS:
-                _report(page, label, text, fmt, runs)
+                _report(page, label, text, fmt, runs, steps=steps)
         browser.close()
 
 
-def _report(page, label: str, text: str, fmt: str, runs: int) -> None:
+def _report(page, label: str, text: str, fmt: str, runs: int, *, steps: bool) -> None:
     firsts, stalls, jobs, audio, baseline = [], [], [], [], []
     for _ in range(runs):
         job_id = generate(page, text, fmt)
@@ -95,9 +116,11 @@ def _report(page, label: str, text: str, fmt: str, runs: int) -> None:
         page.evaluate("() => window.speekoBaselineAudio.pause()")
         firsts.append((stats["firstSoundAt"] - stats["pressedAt"]) / 1000)
         stalls.append(stats["stalls"])
-        took, seconds = _job_seconds()
-        jobs.append(took)
-        audio.append(seconds)
+        job = _job(job_id)
+        jobs.append((job.finished_at - job.created_at).total_seconds())
+        audio.append(job.duration_seconds)
+        if steps:
+            print(f"    {label} {fmt}: {_steps(stats, job)}", flush=True)
     print(
         f"{label:<13} {len(text):>4} chars {fmt:<5} | press to first sound median "
         f"{statistics.median(firsts):.2f} s (min {min(firsts):.2f}, max {max(firsts):.2f}); "

@@ -163,7 +163,9 @@ else:
         "data_folder_out": str(BROKER_DIR / "queue"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
-        "polling_interval": 0.1,
+        # An idle worker lists the queue folder this often; a job waits half of it on average
+        # before its worker sees it (Redis hands messages over at once).
+        "polling_interval": 0.02,
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

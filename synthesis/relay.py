@@ -18,6 +18,9 @@ from django.conf import settings
 
 END_FIELD = b"end"
 DATA_FIELD = b"d"
+# How often a spool reader looks for the file and for new bytes: a listener waits this long at
+# most for bytes already written (a stat or read of a local file costs microseconds).
+SPOOL_POLL_SECONDS = 0.01
 # How long a finished stream stays readable in Redis for clients still catching up.
 STREAM_TTL_SECONDS = 3600
 
@@ -105,7 +108,7 @@ class SpoolRelay:
                 if gone():
                     return
                 deadline = time.monotonic() + poll
-            time.sleep(0.05)
+            time.sleep(SPOOL_POLL_SECONDS)
         with part.open("rb") as fh:
             while True:
                 data = fh.read(65536)
@@ -123,7 +126,7 @@ class SpoolRelay:
                     if gone():
                         return
                     deadline = time.monotonic() + poll
-                time.sleep(0.03)
+                time.sleep(SPOOL_POLL_SECONDS)
 
 
 class _SpoolWriter:

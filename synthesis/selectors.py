@@ -71,11 +71,27 @@ def job_listen_chunks(*, job: Job, queue_timeout: float = 600) -> Iterator[bytes
 
     Relayed while the job runs and for a while after it ends (an hour with Redis); empty when
     the job never started or its relay is gone, in which case a player uses the stored file.
+
+    A queued job is waited for on the relay itself, not by polling its row: the first
+    samples its first attempt writes reach the listener at once.
     """
-    job = _wait_for_start(job, timeout=queue_timeout)
-    if job.attempt == 0:
+    queued = job.status == Job.Status.QUEUED
+    if job.attempt == 0 and not queued:
         return
-    yield from _relayed(job, listen_stream_id(str(job.public_id)))
+    # A queued job's samples will come from the attempt that claims it next.
+    attempt = job.attempt + 1 if queued else job.attempt
+    deadline = time.monotonic() + queue_timeout
+
+    def gone() -> bool:
+        fresh = Job.objects.filter(pk=job.pk).values_list("status", "attempt").first()
+        if fresh is None:
+            return True
+        status, current = fresh
+        if status == Job.Status.QUEUED and current < attempt:
+            return time.monotonic() > deadline
+        return status != Job.Status.RUNNING or current != attempt
+
+    yield from get_relay().read(listen_stream_id(str(job.public_id)), attempt, gone=gone)
 
 
 def _relayed(job: Job, stream_id: str) -> Iterator[bytes]:

@@ -362,16 +362,18 @@ def _produce(job: Job, writer: Any, sink: Any, listen: Any) -> _AudioStats:
                     "stopped and your credits were refunded. See the pricing page for the rule."
                 )
             listen.write(to_pcm16(chunk))
+            # First audio is when a listener can first hear something: the PCM relay, which
+            # an encoder that holds samples back (FLAC frames) does not delay.
+            beat(stats, first=stats.samples == len(chunk))
             stats.words += [[w.text, w.start, w.end] for w in words]
-            yield chunk
+            if len(chunk):
+                yield chunk
 
-    first = True
     # The relay gets the stream (FLAC's header says "length unknown"); the stored copy gets
     # the real length once the end is known, so a downloaded file reads everywhere.
     for data in encode_stream(counted(), job.format, copy_to=sink):
         writer.write(data)
-        beat(stats, first=first)
-        first = False
+        beat(stats)
     return stats
 
 

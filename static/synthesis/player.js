@@ -9,8 +9,7 @@
   "use strict";
   const RATE = 24000;
   const LEAD = 0.04; // seconds between scheduling a buffer and its start, for timer jitter
-  // Slack before the first sample of a live job: the second chunk is computed while the first
-  // (about a second of speech) plays, and this absorbs the jitter of that race.
+  // The most slack before the first sample of a live job (see startSlack).
   const START = 0.2;
   const BARS = 160;
   let audioContext = null;
@@ -57,6 +56,7 @@
       this.waiting = false; // ran out of samples before the end
       this.stalls = 0;
       this.firstSoundAt = null;
+      this.requestedAt = null;
       this.carry = null; // odd trailing byte of a network read
       this.peaks = [];
       this.abort = new AbortController();
@@ -74,7 +74,11 @@
     get stats() {
       return {
         pressedAt,
+        // Where the time to first sound goes: the listen request, its first bytes, the sound.
+        requestedAt: this.requestedAt,
+        firstDataAt: this.firstDataAt === undefined ? null : this.firstDataAt,
         firstSoundAt: this.firstSoundAt,
+        timeOrigin: performance.timeOrigin,
         stalls: this.stalls,
         position: this.position(),
         received: this.samples / RATE,
@@ -86,6 +90,7 @@
     async listen(url) {
       this.playing = true;
       this.live = true;
+      this.requestedAt = performance.now();
       const response = await fetch(url, { signal: this.abort.signal, credentials: "same-origin" });
       const reader = response.body.getReader();
       for (;;) {
@@ -153,7 +158,7 @@
       }
       this.waiting = false;
       const first = this.live && !this.segments.length && this.queued === 0;
-      const when = Math.max(this.nextWhen, now + (first ? START : LEAD));
+      const when = Math.max(this.nextWhen, now + (first ? this.startSlack() : LEAD));
       const length = this.samples - this.queued;
       const buffer = this.ctx.createBuffer(1, length, RATE);
       buffer.copyToChannel(this.slice(this.queued, this.samples), 0);
@@ -165,6 +170,17 @@
       if (this.firstSoundAt === null) this.watchFirstSound(when);
       this.queued = this.samples;
       this.nextWhen = when + length / RATE;
+    }
+
+    // Seconds to wait before the first sample of a live job. The next chunk is computed while
+    // the audio in hand plays; take it to need as long as everything before the first bytes
+    // did (from the press: the request, the queue and the first chunk's inference, so more
+    // than one chunk's inference), and wait only for what the audio in hand does not cover.
+    // A worker well ahead of real time starts at once; a slow or busy one gets START.
+    startSlack() {
+      const starts = [pressedAt, this.requestedAt].filter((t) => t !== null);
+      const elapsed = starts.length ? (this.firstDataAt - Math.min(...starts)) / 1000 : 1;
+      return Math.min(START, Math.max(LEAD, elapsed - this.samples / RATE));
     }
 
     // Seconds of audio to gather after running dry. A worker slower than real time would

@@ -34,10 +34,13 @@
     const overridden = blend.value.trim() !== "";
     note.hidden = !overridden;
     select.classList.toggle("is-overridden", overridden);
+    const option = select.selectedOptions[0];
     const preview = document.querySelector("[data-preview-voice]");
-    if (preview) {
-      const option = select.selectedOptions[0];
-      preview.hidden = overridden || !option || !option.dataset.preview;
+    if (preview) preview.hidden = overridden || !option || !option.dataset.preview;
+    const description = document.getElementById("voice-description");
+    if (description) {
+      description.textContent = (option && option.dataset.description) || "";
+      description.hidden = overridden || !description.textContent;
     }
   }
 

@@ -136,7 +136,8 @@ class Engine:
         chunking: ChunkPolicy | None = None,
         lexicon: Lexicon | None = None,
     ) -> Iterator[tuple[np.ndarray, list[WordTime]]]:
-        """``stream``'s chunks, each with the words that ended in the audio so far.
+        """``stream``'s chunks, each with the words that ended in the audio so far, as soon
+        as each is made; words the audio never reached come in a last item with no audio.
 
         The audio is the same, sample for sample, as ``stream``'s. Raises
         ``TimestampsUnavailable`` (before any chunk) when the loaded graph has no durations.
@@ -360,14 +361,13 @@ def _symbols(phonemes: str) -> str:
 def _timed(
     placed: Iterator[tuple[np.ndarray, list]], clock: WordClock
 ) -> Iterator[tuple[np.ndarray, list[WordTime]]]:
-    previous: tuple[np.ndarray, list[WordTime]] | None = None
+    # Each chunk goes out the moment it is made: holding one back to learn which is the last
+    # would keep the first audio waiting for the second chunk's inference.
     for out, spans in placed:
-        if previous is not None:
-            yield previous
-        previous = (out, clock.feed(spans))
-    # The last chunk also carries any word the audio never reached.
-    if previous is not None:
-        yield previous[0], previous[1] + clock.finish()
+        yield out, clock.feed(spans)
+    # Words the audio never reached come last, with no audio of their own.
+    if rest := clock.finish():
+        yield np.zeros(0, dtype=np.float32), rest
 
 
 def model_inputs(phonemes: str, styles: np.ndarray) -> tuple[list[int], np.ndarray]:

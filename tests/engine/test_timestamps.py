@@ -98,3 +98,19 @@ def test_character_alignment_is_elevenlabs_shaped():
     assert alignment["characters"] == ["H", "i", " ", "y", "o", "u"]
     assert alignment["character_start_times_seconds"] == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
     assert alignment["character_end_times_seconds"] == [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+
+
+def test_the_first_timed_chunk_comes_out_before_the_second_is_made(engine, monkeypatch):
+    """Word times must not cost first-sound latency: a listener gets the first chunk after
+    one model call, not after two (as a generator holding one chunk back would do)."""
+    model, _ = engine._session()
+    calls = []
+    run = model.run
+    monkeypatch.setattr(model, "run", lambda *a, **k: calls.append(1) or run(*a, **k))
+    monkeypatch.setattr(engine, "_workers", 1)
+    timed = engine.stream_timed(TEXT)
+    audio, words = next(timed)
+    assert len(calls) == 1
+    assert len(audio) > 2400 and [w.text for w in words] == ["Hello", "world,"]
+    rest = list(timed)
+    assert len(calls) == len(engine.phonemize(TEXT)) == 1 + len(rest)

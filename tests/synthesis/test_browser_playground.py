@@ -72,6 +72,11 @@ def test_sound_starts_before_the_job_is_done_in_every_format(
         job = Job.objects.get(public_id=job_id)
         assert job.format == fmt
         assert job.status in {Job.Status.QUEUED, Job.Status.RUNNING}, fmt
+        # The page asked for the samples before the worker had made any (the relay, not the
+        # job's row, tells it when they come), and played what came first, whatever the format.
+        requested = (stats["timeOrigin"] + stats["requestedAt"]) / 1000
+        assert requested < job.first_audio_at.timestamp(), fmt
+        assert stats["pressedAt"] < stats["requestedAt"] < stats["firstDataAt"]
         page.wait_for_function("() => window.speekoPlayer.stats.position > 0.2")
         assert stats["state"] == "running"
         page.get_by_role("button", name="Cancel").click()
@@ -153,3 +158,31 @@ def test_a_slow_worker_on_a_long_text_gets_one_long_pause_not_many(
     assert stats["stalls"] == 1
     assert page.evaluate("() => window.speekoPlayer.wanted / 24000") == pytest.approx(8, abs=0.01)
     assert stats["position"] == pytest.approx(0.1, abs=0.001)
+
+
+def _slack(page, *, requested_ms_ago: int, seconds: float) -> float:
+    """The wait before the first sample of a live player whose first ``seconds`` of audio came
+    ``requested_ms_ago`` after it asked for them."""
+    slack, scheduled = page.evaluate(
+        _PLAYER_JS
+        + f"""player.live = true; player.requestedAt = performance.now() - {requested_ms_ago};
+        const now = player.ctx.currentTime;
+        player.add(new Float32Array({round(seconds * 24000)}).fill(0.1));
+        return [player.startSlack(), player.segments[0].when - now]; }}"""
+    )
+    # The first buffer starts no sooner than that (later only by the audio clock's own steps).
+    assert slack - 0.001 <= scheduled <= slack + 0.05
+    return slack
+
+
+def test_a_worker_ahead_of_real_time_is_heard_at_once_a_slow_one_gets_slack(
+    live_server, page, alice, password
+):
+    """The next chunk is made while the first plays: a second of audio that took 0.3 s to come
+    covers it, so it starts at once; audio that took 3 s to come gets 0.2 s of slack."""
+    sign_in(page, live_server.url, alice.email, password)
+    page.goto(live_server.url + "/synthesis/playground/")
+    assert _slack(page, requested_ms_ago=300, seconds=1.0) == pytest.approx(0.04)
+    assert _slack(page, requested_ms_ago=3000, seconds=1.0) == pytest.approx(0.2)
+    # Half a second of audio that took 0.6 s to come: wait about the 0.1 s it does not cover.
+    assert _slack(page, requested_ms_ago=600, seconds=0.5) == pytest.approx(0.1, abs=0.02)

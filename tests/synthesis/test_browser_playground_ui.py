@@ -75,6 +75,14 @@ def test_the_voice_picker_previews_the_chosen_voice_in_place(live_server, page, 
     src = page.get_attribute("#voice-preview", "src")
     assert src == "/voices/stock/bf_emma/preview/"
     assert page.url.endswith("/synthesis/playground/")
+    # Under the picker, what the chosen voice sounds like; a blend replaces it.
+    assert page.text_content("#voice-description") == (
+        "Mid-pitched female voice, British English (median 184 Hz); moderate pace."
+    )
+    page.select_option("#id_voice", "bm_lewis")
+    assert page.text_content("#voice-description").startswith("Low-pitched male voice")
+    page.fill("#id_blend", "af_bella(2)+af_sky(1)")
+    assert page.is_hidden("#voice-description")
 
 
 def test_a_finished_job_reopens_with_its_real_duration_and_plays(

@@ -85,3 +85,39 @@ def test_a_starting_worker_queues_the_previews_not_rendered_yet(media, settings,
     # A second worker starting at once queues nothing twice.
     queue_missing_previews()
     assert len(queued) == len(ids) - 1
+
+
+def test_every_stock_voice_has_a_measured_one_line_description():
+    from voices.stock_profiles import stock_description, stock_profiles
+
+    voices = stock_voices()
+    assert len(voices) == 54
+    profiles = stock_profiles()
+    for voice in voices:
+        line = stock_description(voice.id)
+        assert voice.id in profiles, voice.id
+        assert "\n" not in line and len(line) < 100, line
+        assert f"{voice.gender} voice, {voice.language} (median " in line, line
+        assert line.split("-pitched")[0] in {"Low", "Mid", "High"}, line
+        assert line.endswith(("brisk pace.", "moderate pace.", "unhurried pace.")), line
+    # The bands separate what the measures separate: a deep male and a light female voice.
+    assert stock_description("bm_lewis").startswith("Low-pitched male voice, British English")
+    assert stock_description("jf_tebukuro").startswith("High-pitched female voice, Japanese")
+    assert "(median 147 Hz)" in stock_description("af_alloy")
+    descriptions = {stock_description(v.id).split(" (")[0] for v in voices}
+    assert len(descriptions) > 20  # not one sentence for every voice
+
+
+def test_the_library_cards_and_the_voice_picker_show_the_descriptions(client, alice):
+    from voices.stock_profiles import stock_description
+
+    client.force_login(alice)
+    library = client.get(reverse("voices:library")).content.decode()
+    picker = client.get(reverse("synthesis:playground")).content.decode()
+    voices = stock_voices()
+    assert library.count("data-voice-description") == len(voices)
+    assert picker.count("data-description=") == len(voices)
+    for voice in voices:
+        line = stock_description(voice.id)
+        assert line in library
+        assert f'data-description="{line}"' in picker

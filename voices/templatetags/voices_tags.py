@@ -30,3 +30,11 @@ def label(state: str) -> str:
 @register.filter
 def percent(value) -> str:
     return "" if value is None else f"{100 * float(value):.0f}%"
+
+
+@register.filter
+def stock_description(voice_id: str) -> str:
+    """A stock voice's one-line description: known language and gender, measured pitch and pace."""
+    from voices.stock_profiles import stock_description as describe
+
+    return describe(voice_id)
