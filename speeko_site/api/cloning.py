@@ -53,9 +53,9 @@ def clone_submit(
 ) -> HttpResponse:
     added: list[Any] = []
     try:
-        # A clone the worker refused left its rejected samples listed (GET shows why); this
-        # request brings the replacements.
-        voice_services.samples_rejected_delete(voice=voice)
+        # A clone that failed (the worker refused its samples, say) kept them so GET shows why;
+        # this request brings the whole set again.
+        voice_services.samples_retry_clear(voice=voice)
         samples_store(voice, files, added)
         voice = voice_services.voice_rename(voice=voice, name=name)
         voice = voice_services.voice_clone_start(voice=voice, tier=tier, analyse_first=True)

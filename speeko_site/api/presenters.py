@@ -103,7 +103,7 @@ def samples_analysis_payload(rows: list[Any]) -> dict[str, Any] | None:
         min(_figure(s, "loudness_lufs", -20.0) for s in samples),
         min(consistencies) if consistencies else None,
     )
-    if any(s["status"] == "reject" for s in samples):
+    if any(s["error"] for s in samples):  # rejected by the analysis: the set can't be cloned
         verdict = "reject"
         advice = [f"{s['name'] or s['sample_id']}: {s['error']}" for s in samples if s["error"]]
     return {

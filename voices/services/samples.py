@@ -75,10 +75,16 @@ def sample_delete(*, sample: Sample) -> None:
 
 
 @transaction.atomic
-def samples_rejected_delete(*, voice: Voice) -> int:
-    """Remove a draft's rejected samples (their files are already gone); returns how many."""
+def samples_retry_clear(*, voice: Voice) -> int:
+    """Before the API's clone request adds its files: a failed voice's samples go (a retry sends
+    the whole set again), and a draft's rejected ones (their files are already gone)."""
     draft_check(voice)
-    deleted, _ = voice.samples.filter(status=Sample.Status.REJECTED).delete()
+    old = voice.samples.all()
+    if voice.status != Voice.Status.FAILED:
+        old = old.filter(status=Sample.Status.REJECTED)
+    names = [name for name in old.values_list("file", flat=True) if name]
+    deleted, _ = old.delete()
+    transaction.on_commit(lambda: files_delete(names))
     return deleted
 
 
