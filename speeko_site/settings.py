@@ -363,7 +363,7 @@ VOICES_ANALYSIS_QUEUE = env_str("VOICES_ANALYSIS_QUEUE", "cloning_instant")
 # duplicate is harmless); after VOICES_ANALYSIS_MAX_SECONDS it is rejected ("upload it again").
 VOICES_ANALYSIS_REQUEUE_SECONDS = env_int("VOICES_ANALYSIS_REQUEUE_SECONDS", 300, minimum=10)
 VOICES_ANALYSIS_MAX_SECONDS = env_int(
-    "VOICES_ANALYSIS_MAX_SECONDS", 2 * 3600, minimum=CELERY_TASK_TIME_LIMIT
+    "VOICES_ANALYSIS_MAX_SECONDS", 3600, minimum=CELERY_TASK_TIME_LIMIT
 )
 CELERY_BEAT_SCHEDULE["voices-reconcile-samples"] = {
     "task": "voices.samples_reconcile",
