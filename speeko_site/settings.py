@@ -358,6 +358,20 @@ CELERY_BEAT_SCHEDULE["voices-reconcile-clones"] = {
     "schedule": 600.0,
     "options": {"queue": "maintenance"},
 }
+# Uploaded samples are decoded and analysed on a worker, not in the web request. The instant
+# cloning worker takes them: it has the analysis models loaded, and the person is waiting.
+VOICES_ANALYSIS_QUEUE = env_str("VOICES_ANALYSIS_QUEUE", "cloning_instant")
+# A sample still "analysing" this long after upload has its task sent again (a lost message; a
+# duplicate is harmless); after VOICES_ANALYSIS_MAX_SECONDS it is rejected ("upload it again").
+VOICES_ANALYSIS_REQUEUE_SECONDS = env_int("VOICES_ANALYSIS_REQUEUE_SECONDS", 300, minimum=10)
+VOICES_ANALYSIS_MAX_SECONDS = env_int(
+    "VOICES_ANALYSIS_MAX_SECONDS", 3600, minimum=CELERY_TASK_TIME_LIMIT
+)
+CELERY_BEAT_SCHEDULE["voices-reconcile-samples"] = {
+    "task": "voices.samples_reconcile",
+    "schedule": 60.0,
+    "options": {"queue": "maintenance"},
+}
 # A signed checkpoint of the consent audit chain's head, each day, in the media storage and the
 # log: with it, cutting the newest entries from the database shows.
 CELERY_BEAT_SCHEDULE["voices-audit-checkpoint"] = {

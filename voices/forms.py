@@ -11,7 +11,7 @@ from voices.models import ConsentRecord, Voice
 from voices.prompts import CONSENT_STATEMENTS, GUIDED_PROMPTS, USES
 from voices.selectors import STAFF_STATES
 from voices.services.consent import ConsentFields
-from voices.uploads import audio_check, document_check
+from voices.uploads import audio_check, audio_probe, document_check
 
 
 def _checked(check, *args, **kwargs):
@@ -108,8 +108,9 @@ class SampleUploadForm(forms.Form):
     )
 
     def clean_file(self):
+        # Header checks only: the worker decodes and analyses (voices.services.analysis).
         return _checked(
-            audio_check,
+            audio_probe,
             self.cleaned_data.get("file"),
             max_bytes=settings.VOICES_MAX_FILE_BYTES,
             what="recording",

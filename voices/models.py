@@ -236,11 +236,17 @@ class ConsentRecord(models.Model):
 
 
 class Sample(models.Model):
-    """One reference recording of a voice, analysed on upload."""
+    """One reference recording of a voice: stored on upload, then decoded and analysed by a
+    worker. A rejected sample keeps its row (and the reason) but not its file or its bytes."""
 
     class Kind(models.TextChoices):
         UPLOAD = "upload", "Uploaded"
         RECORDED = "recorded", "Recorded in the page"
+
+    class Status(models.TextChoices):
+        ANALYSING = "analysing", "Analysing"
+        ANALYSED = "analysed", "Analysed"
+        REJECTED = "rejected", "Rejected"
 
     public_id = models.CharField(
         max_length=40, unique=True, default=sample_public_id, editable=False
@@ -253,9 +259,13 @@ class Sample(models.Model):
     content_type = models.CharField(max_length=40)
     size_bytes = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    seconds = models.FloatField()
-    speech_seconds = models.FloatField()
+    seconds = models.FloatField(default=0.0)
+    speech_seconds = models.FloatField(default=0.0)
     analysis = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ANALYSED, db_index=True
+    )
+    error = models.CharField(max_length=400, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -92,6 +92,12 @@ def sample_verdicts(*, samples: list[Sample], speech_seconds: float) -> list[tup
     judged = []
     for sample in samples:
         a = sample.analysis or {}
+        if sample.status == Sample.Status.ANALYSING:
+            judged.append((sample, "analysing", []))
+            continue
+        if sample.status == Sample.Status.REJECTED:
+            judged.append((sample, "reject", [sample.error]))
+            continue
         if "snr_db" not in a:
             judged.append((sample, a.get("verdict", "ok"), a.get("advice", [])))
             continue
@@ -104,7 +110,9 @@ def sample_verdicts(*, samples: list[Sample], speech_seconds: float) -> list[tup
 
 def user_storage_bytes(*, user) -> int:
     """Bytes of recordings and evidence an account holds, for the storage quota."""
-    samples = Sample.objects.filter(voice__owner=user).aggregate(n=Sum("size_bytes"))["n"] or 0
+    # A rejected sample's file is deleted at once; its row stays to say why, and costs nothing.
+    kept = Sample.objects.filter(voice__owner=user).exclude(status=Sample.Status.REJECTED)
+    samples = kept.aggregate(n=Sum("size_bytes"))["n"] or 0
     evidence = ConsentRecord.objects.filter(user=user, erased_at__isnull=True).aggregate(
         n=Sum("recording_bytes") + Sum("document_bytes")
     )["n"]

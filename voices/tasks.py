@@ -28,6 +28,27 @@ def voice_clone_task(voice_id: int) -> None:
         raise
 
 
+class AnalyseTask(BoundedTask):
+    def on_deliveries_exhausted(self, sample_id: int, *args, **kwargs) -> None:
+        from voices.services.analysis import LOST_MESSAGE, sample_reject
+
+        sample_reject(sample_id=sample_id, message=LOST_MESSAGE)
+
+
+@shared_task(base=AnalyseTask, acks_late=True)
+def sample_analyse_task(sample_id: int) -> None:
+    from voices.services.analysis import sample_analyse
+
+    sample_analyse(sample_id=sample_id)
+
+
+@shared_task(name="voices.samples_reconcile")
+def samples_reconcile_task() -> None:
+    from voices.services.analysis import samples_reconcile
+
+    samples_reconcile()
+
+
 @shared_task(name="voices.clones_reconcile")
 def clones_reconcile_task() -> None:
     from voices.services import clones_reconcile

@@ -2,7 +2,8 @@
 
 The type comes from the content (magic bytes), never from the name or the browser's content type;
 audio is decoded with a real decoder and only what decodes counts (a 60-byte WAV can claim 4 GiB in
-its header). Every refusal raises UploadRejected with a message that says what to fix.
+its header). A sample upload gets only the header checks in the request (`audio_probe`); a worker
+decodes it. Every refusal raises UploadRejected with a message that says what to fix.
 """
 
 from __future__ import annotations
@@ -46,6 +47,23 @@ class CheckedAudio:
     @property
     def seconds(self) -> float:
         return len(self.audio) / self.sample_rate
+
+
+@dataclass(frozen=True)
+class ProbedAudio:
+    """An upload that passed the checks a request can afford: size, type, header limits.
+
+    Nothing here was decoded; a worker decodes and analyses it (see voices.services.analysis).
+    """
+
+    data: bytes
+    content_type: str
+    ext: str
+    seconds: float | None
+
+    def decoded(self, *, what: str) -> CheckedAudio:
+        audio, sr = audio_decode(self.data, what=what)
+        return CheckedAudio(self.data, self.content_type, self.ext, audio, sr)
 
 
 @dataclass(frozen=True)
@@ -93,6 +111,30 @@ def audio_check(upload: UploadedFile | None, *, max_bytes: int, what: str) -> Ch
         )
     audio, sr = audio_decode(data, what=what)
     return CheckedAudio(data, sniffed[0], sniffed[1], audio, sr)
+
+
+def audio_probe(upload: UploadedFile | None, *, max_bytes: int, what: str) -> ProbedAudio:
+    """The checks that need no decoding: size, type by content, and the header's rate,
+    channels and length. Cheap enough for a web request; the decode is a worker's."""
+    from voices.cloning.audio import probe
+    from voices.cloning.errors import CloningError
+
+    data = upload_read(upload, max_bytes=max_bytes, what=what)
+    sniffed = audio_sniff(data)
+    if sniffed is None:
+        raise UploadRejected(
+            f"The {what} is not an audio file we can read. Upload {AUDIO_FORMATS} "
+            "(the file name does not matter; its content does)."
+        )
+    try:
+        _, _, seconds = probe(data)
+    except CloningError as e:
+        raise UploadRejected(
+            f"The {what} could not be decoded ({_reason(e)}). Export it again as {AUDIO_FORMATS}."
+        ) from e
+    if seconds is not None and seconds < 0.5:
+        raise UploadRejected(f"The {what} holds less than half a second of audio.")
+    return ProbedAudio(data, sniffed[0], sniffed[1], seconds)
 
 
 def audio_decode(data: bytes, *, what: str) -> tuple[np.ndarray, int]:

@@ -146,6 +146,10 @@ def clone_samples(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         errors = _samples_add(request, voice)
     context = _samples_context(voice, form, errors)
+    if request.htmx and request.method == "GET" and not context["analysing"]:
+        # The partial polls while a sample is analysed; the last answer tells htmx to stop.
+        response = render(request, "voices/clone_samples.html#samples", context)
+        return HttpResponseStopPolling(response.content)
     return _page(request, "voices/clone_samples.html", "samples", context, 400 if errors else 200)
 
 
@@ -163,7 +167,7 @@ def _samples_add(request: HttpRequest, voice: Voice) -> list[str]:
         )
         try:
             services.sample_add(
-                voice=voice, checked=form.cleaned_data["file"], kind=kind,
+                voice=voice, upload=form.cleaned_data["file"], kind=kind,
                 prompt_index=form.cleaned_data.get("prompt_index"), original_name=upload.name,
             )  # fmt: skip
         except UploadRejected as e:
@@ -179,8 +183,12 @@ def _samples_context(voice: Voice, form, errors: list[str]) -> dict:
     samples = list(voice.samples.all())
     seconds = selectors.voice_speech_seconds(voice=voice)
     recorded = {s.prompt_index for s in samples if s.prompt_index is not None}
+    analysing = any(s.status == Sample.Status.ANALYSING for s in samples)
+    rejected = any(s.status == Sample.Status.REJECTED for s in samples)
     return {
         "voice": voice, "form": form, "errors": errors, "samples": samples,
+        "analysing": analysing, "rejected": rejected,
+        "can_continue": seconds >= 10 and not analysing and not rejected,
         "judged": selectors.sample_verdicts(samples=samples, speech_seconds=seconds),
         "speech_seconds": seconds, "prompts": list(enumerate(GUIDED_PROMPTS)),
         "recorded_prompts": recorded, "tier_limits": services.TIER_LIMITS,

@@ -1,5 +1,7 @@
-"""The work behind POST /v1/voices/clone: store the samples, start the clone, and on a refusal
-leave the draft as it was, answering with what the samples' analysis found."""
+"""The work behind POST /v1/voices/clone: store the samples and start the clone, answering 202
+before any decoding; the cloning worker analyses the samples first and fails (and refunds) the
+clone with the upload checks' own messages when they can't be used. A refusal in the request
+leaves the draft as it was."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from speeko_site.api import presenters
 from speeko_site.api.api import api
 from voices import services as voice_services
 from voices.exceptions import CloneRefused, UploadRejected
-from voices.uploads import audio_check, audio_sniff
+from voices.uploads import audio_probe, audio_sniff
 
 
 def upload_status(upload: UploadedFile, max_bytes: int) -> int:
@@ -29,16 +31,17 @@ def upload_status(upload: UploadedFile, max_bytes: int) -> int:
 
 
 def samples_store(voice: Any, files: list[UploadedFile], added: list[Any]) -> None:
-    """Check, analyse and store each file, appending each stored sample to ``added``."""
+    """Check each file's size, type and header and store it "analysing", appending each stored
+    sample to ``added``; the clone task decodes and analyses them."""
     for upload in files:
         status = upload_status(upload, settings.VOICES_MAX_FILE_BYTES)
         try:
-            checked = audio_check(upload, max_bytes=settings.VOICES_MAX_FILE_BYTES, what="sample")
+            probed = audio_probe(upload, max_bytes=settings.VOICES_MAX_FILE_BYTES, what="sample")
         except UploadRejected as e:
             raise HttpError(status, f"{upload.name}: {e.message}") from e
         try:
             sample = voice_services.sample_add(
-                voice=voice, checked=checked, original_name=upload.name
+                voice=voice, upload=probed, original_name=upload.name, analyse_on_worker=False
             )
         except UploadRejected as e:
             raise HttpError(400, f"{upload.name}: {e.message}") from e
@@ -50,9 +53,12 @@ def clone_submit(
 ) -> HttpResponse:
     added: list[Any] = []
     try:
+        # A clone that failed (the worker refused its samples, say) kept them so GET shows why;
+        # this request brings the whole set again.
+        voice_services.samples_retry_clear(voice=voice)
         samples_store(voice, files, added)
         voice = voice_services.voice_rename(voice=voice, name=name)
-        voice = voice_services.voice_clone_start(voice=voice, tier=tier)
+        voice = voice_services.voice_clone_start(voice=voice, tier=tier, analyse_first=True)
     except HttpError as e:
         return _refused(added, e.status_code, "upload_rejected", str(e))
     except CloneRefused as e:

@@ -4,7 +4,7 @@ checks, so the API and the pages refuse exactly the same things."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.core import signing
@@ -27,6 +27,20 @@ from voices.prompts import CONSENT_STATEMENTS, STATEMENT_VERSION, consent_code_n
 from voices.prompts import spoken_statement as statement_for
 
 Relation = Literal["self", "other"]
+VOICE_NAME_MAX = 80  # Voice.name
+CONSENT_ID_MAX = 40  # ConsentRecord.public_id
+# The clone endpoint's multipart fields, with the limits the OpenAPI schema shows.
+CloneName = Annotated[
+    str, Form(..., min_length=1, max_length=VOICE_NAME_MAX, description="The voice's name.")
+]
+CloneConsentId = Annotated[
+    str,
+    Form(..., max_length=CONSENT_ID_MAX, description="The id POST /v1/consents returned (cs_...)."),
+]
+CloneTier = Annotated[
+    Literal["instant", "professional"],
+    Form("instant", description="instant (10 s to 5 min of speech) or professional (1 to 10 min)."),
+]
 Use = Literal["personal", "commercial", "project"]
 CODE_SALT = "speeko.api.consent-code"
 CODE_MAX_AGE = 3600
@@ -205,17 +219,20 @@ def _guarded(work: Any) -> Any:
 @api.post("/voices/clone", response={202: CloneOut, **ERRORS}, tags=["Voices"])
 def voice_clone(
     request: HttpRequest,
-    name: Form[str],
-    consent_id: Form[str],
+    name: CloneName,
+    consent_id: CloneConsentId,
     file: File[list[UploadedFile]],
-    tier: Form[str] = "instant",
+    tier: CloneTier = "instant",
 ):
     """Clone a voice from one or more recordings, under a consent recorded with POST /consents.
 
-    Answers 202 at once with the voice `processing` (the fee is charged now); a worker clones it
-    (an instant voice in about a minute, a professional one in several) while GET
-    /v1/voices/{voice_id} reports `progress`, then `ready`, or `failed` with `error` and the fee
-    refunded.
+    Answers 202 at once with the voice `processing` and each sample `analysing` (the fee is
+    charged now; nothing is decoded in the request). A worker analyses the samples first: when
+    they can't be used (too little speech, a file that does not decode, ...) the voice ends
+    `failed` with the reason in `error` and the fee refunded. Otherwise it clones (an instant
+    voice in about a minute, a professional one in several) while GET /v1/voices/{voice_id}
+    reports each sample's analysis, `progress`, then `ready`, or `failed` with `error` and the
+    fee refunded.
     """
 
     def work(record: Any) -> HttpResponse:

@@ -60,14 +60,19 @@ ONE_SPEAKER_MIN_CONSISTENCY = 0.7
 def sample_payload(sample: Any) -> dict[str, Any]:
     found = sample.analysis or {}
     consistency = found.get("consistency")
+    status = getattr(sample, "status", "analysed")
+    verdict = None if status == "analysing" else found.get("verdict", "ok")
+    if status == "rejected":
+        verdict = "reject"
     return {
         "sample_id": sample.public_id, "name": sample.original_name,
+        "status": verdict or "analysing", "error": getattr(sample, "error", "") or None,
         "seconds": sample.seconds, "speech_seconds": sample.speech_seconds,
         "snr_db": found.get("snr_db"), "clipping_percent": found.get("clipping_percent"),
         "loudness_lufs": found.get("loudness_lufs"), "consistency": consistency,
         "one_speaker": None if consistency is None
         else consistency >= ONE_SPEAKER_MIN_CONSISTENCY,
-        "verdict": found.get("verdict", "ok"), "advice": list(found.get("advice", [])),
+        "verdict": verdict, "advice": list(found.get("advice", [])),
     }  # fmt: skip
 
 
@@ -84,6 +89,12 @@ def samples_analysis_payload(rows: list[Any]) -> dict[str, Any] | None:
     if not samples:
         return None
     speech = round(sum(s["speech_seconds"] for s in samples), 2)
+    if any(s["status"] == "analysing" for s in samples):
+        return {
+            "status": "analysing", "speech_seconds": speech, "verdict": None,
+            "one_speaker": all(s["one_speaker"] is not False for s in samples),
+            "advice": ["Some samples are still being analysed."], "samples": samples,
+        }  # fmt: skip
     consistencies = [s["consistency"] for s in samples if s["consistency"] is not None]
     verdict, advice = _judge(
         speech,
@@ -92,7 +103,11 @@ def samples_analysis_payload(rows: list[Any]) -> dict[str, Any] | None:
         min(_figure(s, "loudness_lufs", -20.0) for s in samples),
         min(consistencies) if consistencies else None,
     )
+    if any(s["error"] for s in samples):  # rejected by the analysis: the set can't be cloned
+        verdict = "reject"
+        advice = [f"{s['name'] or s['sample_id']}: {s['error']}" for s in samples if s["error"]]
     return {
+        "status": verdict,
         "speech_seconds": speech,
         "verdict": verdict,
         "one_speaker": all(s["one_speaker"] is not False for s in samples),

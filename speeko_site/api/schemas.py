@@ -102,9 +102,19 @@ class SpeechIn(Schema):
 Verdict = Literal["ok", "warn", "reject"]
 
 
+SampleStatus = Literal["analysing", "ok", "warn", "reject"]
+
+
 class SampleAnalysisItem(Schema):
     sample_id: str
     name: str
+    status: SampleStatus = Field(
+        description='"analysing" until a worker has decoded and measured the sample (the '
+        "figures are null until then), then its verdict."
+    )
+    error: str | None = Field(
+        None, description="Why a rejected sample can't be used (its file was deleted)."
+    )
     seconds: float
     speech_seconds: float
     snr_db: float | None = Field(description="Speech to background noise, in dB.")
@@ -114,13 +124,18 @@ class SampleAnalysisItem(Schema):
         description="Agreement of the sample's two halves, 0 to 1 (low: several speakers)."
     )
     one_speaker: bool | None = Field(description="Whether one person seems to speak throughout.")
-    verdict: Verdict
+    verdict: Verdict | None = Field(description="null while the sample is analysing.")
     advice: list[str]
 
 
 class SampleAnalysisOut(Schema):
+    status: SampleStatus = Field(
+        description='"analysing" while any sample is; then the worst verdict among them.'
+    )
     speech_seconds: float = Field(description="Speech in all samples together, in seconds.")
-    verdict: Verdict = Field(description="The worst verdict among the samples.")
+    verdict: Verdict | None = Field(
+        description="The worst verdict among the samples; null while any is analysing."
+    )
     one_speaker: bool
     advice: list[str]
     samples: list[SampleAnalysisItem]

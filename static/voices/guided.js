@@ -20,7 +20,7 @@ document.addEventListener("DOMContentLoaded", () => {
     body.append("file", new File([blob], `sentence-${Number(prompt.dataset.prompt) + 1}.${ext}`, { type: blob.type }));
     body.append("prompt_index", prompt.dataset.prompt);
     body.append("kind", "recorded");
-    status.textContent = "Uploading and analysing…";
+    status.textContent = "Uploading…";
     const csrf = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
     const response = await fetch(guided.dataset.uploadUrl, {
       method: "POST", body, headers: { "HX-Request": "true", "X-CSRFToken": csrf },
@@ -29,7 +29,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const samples = document.getElementById("samples");
     samples.outerHTML = html;
     if (window.htmx) window.htmx.process(document.getElementById("samples"));
-    status.textContent = response.ok ? "Saved. Next sentence, or record again to redo." : "That take was not usable; see the message below and record it again.";
+    status.textContent = response.ok ? "Saved; its analysis appears in the table below. Next sentence, or record again to redo." : "That take was not usable; see the message below and record it again.";
     prompt.querySelector("[data-record]").textContent = "Redo";
     if (response.ok) setTimeout(() => show(current + 1), 800);
   });

@@ -176,3 +176,15 @@ def flac_bytes(audio: np.ndarray, sample_rate: int) -> bytes:
     buffer = io.BytesIO()
     soundfile.write(buffer, audio, sample_rate, format="FLAC")
     return buffer.getvalue()
+
+
+def analyse_pending() -> list[Sample]:
+    """Do what the analysis worker does for every sample still "analysing", running the
+    transaction's on-commit work (the rejected files' deletion) as a real commit would."""
+    from django.test import TestCase
+
+    from voices.services.analysis import sample_analyse
+
+    pending = Sample.objects.filter(status=Sample.Status.ANALYSING).values_list("pk", flat=True)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return [sample_analyse(sample_id=pk) for pk in list(pending)]

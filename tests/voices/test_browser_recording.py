@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import CHROMIUM_ARGS
-from tests.voices.conftest import LJ_SAMPLES
+from tests.voices.conftest import LJ_SAMPLES, analyse_pending
 from voices.models import Sample, Voice
 
 SAVED = (
@@ -65,5 +65,10 @@ def test_it_records_a_guided_take_and_redoes_it(microphone_page, live_server, al
     samples = list(Sample.objects.filter(voice=voice))
     assert len(samples) == 1  # the redo replaced the first take
     assert samples[0].kind == Sample.Kind.RECORDED and samples[0].prompt_index == 0
-    assert samples[0].speech_seconds > 2
+    assert "Analysing…" in page.locator("#samples").inner_text()
+    (analysed,) = analyse_pending()  # what the analysis worker does with the take
+    assert analysed.status == Sample.Status.ANALYSED and analysed.speech_seconds > 2
+    # The table polls while a take is analysed, and shows its verdict once it is.
+    page.locator("#samples [data-verdict]:not([data-verdict=analysing])").wait_for()
+    assert "Analysing…" not in page.locator("#samples").inner_text()
     assert "sentence 1" in page.locator("#samples").inner_text()

@@ -14,11 +14,17 @@ from django.urls import reverse
 from billing.pricing import cloning_fee_micros
 from billing.selectors import balance_for
 from tests.conftest import start_worker
-from tests.voices.conftest import LJ_SAMPLES, STRANGER, flac_bytes, poll_clone_page
+from tests.voices.conftest import (
+    LJ_SAMPLES,
+    STRANGER,
+    analyse_pending,
+    flac_bytes,
+    poll_clone_page,
+)
 from voices.audit import Event, audit_chain_verify, audit_records_verify
 from voices.cloning.errors import CloningCancelled, CloningError
 from voices.exceptions import UseNotPermitted
-from voices.models import AuditEntry, ConsentRecord, Voice
+from voices.models import AuditEntry, ConsentRecord, Sample, Voice
 from voices.prompts import GUIDED_PROMPTS, spoken_statement
 from voices.services import voice_style_for_tts
 from voices.tasks import voice_clone_task
@@ -67,6 +73,10 @@ def _add_samples(client, paths, voice):
     assert response.status_code == 200, response.content.decode()[:2000]
     assert 'id="samples"' in response.content.decode()
     assert voice.samples.count() == len(paths)
+    # Stored, not yet analysed: the page polls while the analysis worker decodes them.
+    assert "Analysing…" in response.content.decode()
+    analysed = analyse_pending()
+    assert [s.status for s in analysed] == [Sample.Status.ANALYSED] * len(paths)
     tier_page = client.get(reverse("voices:clone_tier", args=[voice.public_id]))
     assert b"$0.50" in tier_page.content
 

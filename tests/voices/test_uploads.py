@@ -1,4 +1,9 @@
-"""Uploads are hostile input: each bad file gets a 4xx saying what to fix, and nothing is kept."""
+"""Uploads are hostile input: each bad file gets a 4xx saying what to fix, and nothing is kept.
+
+What a header shows is refused in the request; what only decoding shows (a truncated file, too
+little speech) is found by the analysis worker, which rejects the sample with the same message,
+deletes its file and frees its quota.
+"""
 
 import io
 import struct
@@ -7,7 +12,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.voices.conftest import LJ_CONSENT, LJ_SAMPLES, media_files, upload_sample
+from tests.voices.conftest import (
+    LJ_CONSENT,
+    LJ_SAMPLES,
+    analyse_pending,
+    media_files,
+    upload_sample,
+)
 from voices.models import ConsentRecord, Sample, Voice
 
 pytestmark = pytest.mark.django_db
@@ -45,14 +56,28 @@ def test_it_rejects_hostile_samples(client, alice, draft, media, case):
     assert media_files(media) == before
 
 
-def test_it_rejects_a_truncated_recording(client, alice, draft, speech, media):
+def test_the_worker_rejects_a_truncated_recording_and_keeps_nothing(
+    client, alice, draft, speech, media
+):
+    from voices.selectors import user_storage_bytes
+
     data = speech(LJ_CONSENT).read_bytes()
-    before = media_files(media)
+    before, used = media_files(media), user_storage_bytes(user=alice)
     client.force_login(alice)
+    # Its header is whole: only decoding shows the missing two thirds, so the request stores it.
     response = _upload(client, draft, "cut.flac", data[: len(data) // 3])
-    assert response.status_code == 400
-    assert b"could not be decoded" in response.content
+    assert response.status_code == 200
+    assert "Analysing…" in response.content.decode()
+    assert Sample.objects.get(voice=draft).status == Sample.Status.ANALYSING
+
+    (sample,) = analyse_pending()
+    assert sample.status == Sample.Status.REJECTED
+    assert "could not be decoded" in sample.error and "Export it again" in sample.error
     assert media_files(media) == before
+    assert user_storage_bytes(user=alice) == used
+    page = client.get(reverse("voices:clone_samples", args=[draft.public_id]))
+    assert "could not be decoded" in page.content.decode()
+    assert 'data-verdict="reject"' in page.content.decode()
 
 
 def test_it_rejects_files_over_the_size_cap(client, alice, draft, speech, settings):
@@ -76,6 +101,7 @@ def test_it_judges_audio_by_content_not_by_name(client, alice, draft, speech, me
     client.force_login(alice)
     response = _upload(client, draft, "notes.txt", speech(LJ_SAMPLES[0]).read_bytes())
     assert response.status_code == 200, response.content.decode()[:500]
+    analyse_pending()
     sample = Sample.objects.get(voice=draft)
     assert sample.content_type == "audio/flac"
     assert sample.file.endswith(".flac") and "notes" not in sample.file  # random storage name

@@ -87,6 +87,52 @@ def _header_check(sr: int, channels: int, frames: int) -> None:
         raise UnsupportedAudio(f"longer than {_MAX_DECODE_SECONDS // 60} minutes")
 
 
+def probe(data: bytes, label: str = "upload") -> tuple[int, int, float | None]:
+    """Rate, channels and seconds (None when the container does not say) from the header alone.
+
+    Applies the same limits as `decode` without decoding the audio, so a request can refuse an
+    impossible file at once and leave the decode to a worker.
+    """
+    if len(data) < 64:
+        raise UnsupportedAudio(f"{label}: file is empty or truncated")
+    if _wav_is_truncated(data):
+        raise UnsupportedAudio(f"{label}: WAV file is truncated (shorter than its header says)")
+    try:
+        info = sf.info(io.BytesIO(data))
+    except (sf.LibsndfileError, RuntimeError, ValueError):
+        return _probe_av(data, label)
+    try:
+        _header_check(info.samplerate, info.channels, info.frames)
+    except UnsupportedAudio as e:
+        raise UnsupportedAudio(f"{label}: {e}") from e
+    seconds = info.frames / info.samplerate if info.frames > 0 else None
+    return info.samplerate, info.channels, seconds
+
+
+def _probe_av(data: bytes, label: str) -> tuple[int, int, float | None]:
+    import av
+
+    try:
+        with av.open(io.BytesIO(data), mode="r") as container:
+            if not container.streams.audio:
+                raise UnsupportedAudio(f"{label}: no audio stream")
+            stream = container.streams.audio[0]
+            sr, channels = stream.sample_rate or 0, stream.channels or 0
+            duration = container.duration  # microseconds; absent in streamed WebM
+    except av.error.FFmpegError as e:
+        raise UnsupportedAudio(f"{label}: not a recognised audio file ({e})") from e
+    seconds = duration / 1_000_000 if duration and duration > 0 else None
+    if sr == 0 or channels == 0:
+        # Some containers leave the header blank; the worker's decode checks the first frame.
+        return sr, channels, seconds
+    frames = int((seconds or 0) * sr)
+    try:
+        _header_check(sr, channels, frames)
+    except UnsupportedAudio as e:
+        raise UnsupportedAudio(f"{label}: {e}") from e
+    return sr, channels, seconds
+
+
 class _MonoCollector:
     """Mono blocks at a bounded rate, written into one buffer (sized from the header when it
     gives the length), refusing audio past the length cap as it arrives."""

@@ -35,7 +35,7 @@ from voices.services.erasure import (
     voice_erase,
 )
 from voices.services.policy import voice_style_for_tts, voice_use_for_tts
-from voices.services.samples import sample_add, sample_delete
+from voices.services.samples import sample_add, sample_delete, samples_retry_clear
 
 __all__ = [
     "CLONE",
@@ -54,6 +54,7 @@ __all__ = [
     "consent_use",
     "sample_add",
     "sample_delete",
+    "samples_retry_clear",
     "user_voices_erase",
     "voice_clone_cancel",
     "voice_clone_fail",

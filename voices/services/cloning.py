@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from voices.exceptions import CloneRefused, VoicePolicyError
-from voices.models import ConsentRecord, Voice
+from voices.models import ConsentRecord, Sample, Voice
 from voices.selectors import voice_speech_seconds
 from voices.services.consent import CLONE, consent_check
 from voices.services.samples import draft_check
@@ -34,16 +34,21 @@ PROFESSIONAL_RECOMMENDED_SECONDS = 120.0
 PREVIEW_TEXT = "Hello! This is my Speeko voice. I can read anything you type, in any language."
 
 
-def voice_clone_start(*, voice: Voice, tier: str) -> Voice:
+def voice_clone_start(*, voice: Voice, tier: str, analyse_first: bool = False) -> Voice:
     """Charge the fee and queue the clone for a worker; returns the voice, now "processing".
 
     Both tiers run in the background (an instant clone takes 20 to 150 s of CPU, too long for a
     web request); the worker reports progress on the voice and leaves it ready or failed.
-    Raises CloneRefused (not enough speech, not enough credit, wrong state).
+    Raises CloneRefused (not enough speech, not enough credit, wrong state, samples rejected or
+    still being analysed). With `analyse_first` (the API, which answers before any decoding),
+    samples still "analysing" are allowed: the worker analyses them, then checks the speech and
+    fails (and refunds) the clone with the message this check would have given.
     """
     if tier not in TIER_LIMITS:
         raise CloneRefused("Choose the instant or the professional tier.")
-    _speech_check(voice=voice, tier=tier)
+    pending = _samples_check(voice=voice, analyse_first=analyse_first)
+    if not pending:
+        _speech_check(voice=voice, tier=tier)
     _clone_begin(voice=voice, tier=tier)
     from voices.tasks import voice_clone_task
 
@@ -53,6 +58,26 @@ def voice_clone_start(*, voice: Voice, tier: str) -> Voice:
     voice_clone_task.apply_async_on_commit((voice.pk,), queue=queue)
     voice.refresh_from_db()
     return voice
+
+
+def _samples_check(*, voice: Voice, analyse_first: bool) -> bool:
+    """Refuse a clone while samples are rejected (or, unless `analyse_first`, still analysing);
+    returns whether some are still analysing."""
+    rejected = voice.samples.filter(status=Sample.Status.REJECTED)
+    if rejected.exists():
+        raise CloneRefused(_rejected_message(rejected))
+    pending = voice.samples.filter(status=Sample.Status.ANALYSING).exists()
+    if pending and not analyse_first:
+        raise CloneRefused(
+            "Some recordings are still being analysed. Wait until each shows its verdict, then "
+            "choose a tier."
+        )
+    return pending
+
+
+def _rejected_message(rejected) -> str:
+    reasons = " ".join(f"{s.original_name or s.public_id}: {s.error}" for s in rejected)
+    return f"Remove the recordings that can't be used, or replace them. {reasons}"
 
 
 def _speech_check(*, voice: Voice, tier: str) -> None:
@@ -115,6 +140,9 @@ def voice_clone_run(*, voice_id: int) -> Voice | None:
         return voice_clone_fail(voice_id=voice_id, message="Stopped before it finished.")
     from voices.cloning.errors import CloningCancelled, CloningError
 
+    problem = _samples_problem(voice=voice)
+    if problem:
+        return voice_clone_fail(voice_id=voice_id, message=problem)
     samples = [file_read(s.file) for s in voice.samples.all()]
     problem = _consent_problem(voice=voice, samples=samples)
     if problem:
@@ -129,6 +157,23 @@ def voice_clone_run(*, voice_id: int) -> Voice | None:
     except CloningError as e:
         return voice_clone_fail(voice_id=voice_id, message=f"Cloning failed: {e}.")
     return _clone_finish(voice_id=voice_id, result=result)
+
+
+def _samples_problem(*, voice: Voice) -> str:
+    """Analyse the samples still waiting (the API queues the clone before any decoding), then
+    say why they can't be cloned from ("" when they can), in the words of the upload checks."""
+    from voices.services.analysis import sample_analyse
+
+    for sample_id in voice.samples.filter(status=Sample.Status.ANALYSING).values_list(
+        "pk", flat=True
+    ):
+        sample_analyse(sample_id=sample_id)
+    try:
+        _samples_check(voice=voice, analyse_first=False)
+        _speech_check(voice=voice, tier=voice.tier)
+    except CloneRefused as e:
+        return f"{e.message} Nothing was cloned; the fee was refunded."
+    return ""
 
 
 def _consent_problem(*, voice: Voice, samples: list[bytes]) -> str:

@@ -23,6 +23,11 @@ from voices.prompts import STATEMENT_LANGUAGE
 from voices.storage import file_read
 from voices.uploads import CheckedAudio
 
+SAME_TAKE_MESSAGE = (
+    "This recording is (or contains part of) the consent statement. The consent must be a "
+    "separate take: upload other recordings of the speaker as samples."
+)
+
 
 @dataclass(frozen=True)
 class ConsentEvidence:
@@ -121,19 +126,23 @@ def take_separate_check(*, voice: Voice, checked: CheckedAudio) -> None:
     nothing about the speaker agreeing.
     """
     from voices.evidence.fingerprint import fingerprint, overlaps
+
+    consent = take_same_file_check(voice=voice, data=checked.data)
+    if consent is None or not consent.recording_file:
+        return
+    if overlaps(_consent_fingerprint(consent), fingerprint(checked.audio, checked.sample_rate)):
+        raise UploadRejected(SAME_TAKE_MESSAGE)
+
+
+def take_same_file_check(*, voice: Voice, data: bytes) -> ConsentRecord | None:
+    """The cheap half of take_separate_check, fit for a request: refuse the consent recording's
+    own file by its digest. Returns the voice's consent."""
     from voices.storage import sha256_hex
 
     consent = ConsentRecord.objects.filter(voice=voice).first()
-    if consent is None or not consent.recording_file:
-        return
-    same_file = sha256_hex(checked.data) == consent.recording_sha256
-    if same_file or overlaps(
-        _consent_fingerprint(consent), fingerprint(checked.audio, checked.sample_rate)
-    ):
-        raise UploadRejected(
-            "This recording is (or contains part of) the consent statement. The consent must be "
-            "a separate take: upload other recordings of the speaker as samples."
-        )
+    if consent is not None and sha256_hex(data) == consent.recording_sha256:
+        raise UploadRejected(SAME_TAKE_MESSAGE)
+    return consent
 
 
 def _consent_fingerprint(consent: ConsentRecord):
