@@ -1,12 +1,11 @@
 """The synthesis engine: text (or SSML) in, float32 24 kHz audio chunks out."""
 
-import itertools
 import os
 import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +15,7 @@ from .audio import SAMPLE_RATE, finish_chunk, speech_bounds
 from .chunking import (
     ChunkPolicy,
     Piece,
+    joined_across,
     natural_pause,
     pack,
     split_sentences,
@@ -243,12 +243,19 @@ class Engine:
         self, segment: Segment, *, style: np.ndarray, voice: Voice, speed: float, lang: str | None
     ) -> _Run:
         language = language_for(segment.lang or lang or _voice_lang(segment.voice or voice))
+        if segment.rate != 1.0:
+            # A stretch at another rate lengthens its own tokens inside the chunk (the
+            # controls' per-token durations) instead of becoming a model call of its own,
+            # which would cut the sentence there: an audible seam and a pause never asked for.
+            rated = min(MAX_SPEED, max(MIN_SPEED, speed * segment.rate))
+            prosody = replace(segment.prosody, duration=segment.prosody.duration * speed / rated)
+            segment = replace(segment, rate=1.0, prosody=prosody)
         return _Run(
             segment=segment,
             style=style,
             lang=language,
             g2p=phonemizer_for(language),
-            speed=min(MAX_SPEED, max(MIN_SPEED, speed * segment.rate)),
+            speed=speed,
         )
 
     def _chunks(
@@ -262,7 +269,7 @@ class Engine:
         known = sentences or {}
         for group in _groups(runs):
             track = SymbolTrack()
-            pieces = itertools.chain.from_iterable(
+            pieces = joined_across(
                 track.follow(_pieces(run, known.get(id(run))), run.segment.prosody) for run in group
             )
             for piece in pack(pieces, sizes, phrase_cuts=policy.phrase_cuts):
