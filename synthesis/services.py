@@ -251,6 +251,7 @@ class _AudioStats:
     samples: int = 0
     envelope: list[float] = field(default_factory=list)
     words: list[list[Any]] = field(default_factory=list)
+    marks: list[list[Any]] = field(default_factory=list)
     _block: int = 1200  # 50 ms at 24 kHz
 
     def add(self, chunk: np.ndarray) -> None:
@@ -363,6 +364,7 @@ def _produce(job: Job, writer: Any, sink: Any, listen: Any) -> _AudioStats:
                 )
             listen.write(to_pcm16(chunk))
             stats.words += [[w.text, w.start, w.end] for w in words]
+            stats.marks = [[m.name, m.time_seconds] for m in getattr(timed, "marks", ())]
             yield chunk
 
     first = True
@@ -386,6 +388,7 @@ def _job_finish(*, job: Job, path: Path, stats: _AudioStats) -> bool:
     locked.duration_seconds = stats.samples / 24000
     locked.waveform = stats.waveform()
     locked.words = stats.words
+    locked.marks = stats.marks
     locked.status = Job.Status.DONE
     locked.progress = 1.0
     locked.finished_at = timezone.now()

@@ -34,7 +34,7 @@ from .model import KokoroModel
 from .normalize import normalize
 from .prosody import NEUTRAL, Prosody, SymbolTrack, token_controls, with_envelope
 from .text import Segment, segments_for, written_text
-from .timestamps import WordClock, WordTime, phoneme_word_spans, spoken_groups
+from .timestamps import TimedStream, WordClock, clock_items, phoneme_word_spans
 from .voices import VoiceBank, VoiceInfo, voice_info
 
 MIN_SPEED = 0.5
@@ -135,8 +135,9 @@ class Engine:
         ssml: bool = False,
         chunking: ChunkPolicy | None = None,
         lexicon: Lexicon | None = None,
-    ) -> Iterator[tuple[np.ndarray, list[WordTime]]]:
-        """``stream``'s chunks, each with the words that ended in the audio so far.
+    ) -> TimedStream:
+        """``stream``'s chunks, each with the words that ended in the audio so far; the
+        stream's ``marks`` are the SSML marks reached so far.
 
         The audio is the same, sample for sample, as ``stream``'s. Raises
         ``TimestampsUnavailable`` (before any chunk) when the loaded graph has no durations.
@@ -150,11 +151,12 @@ class Engine:
             )
         sentences = {id(run): list(_sentences(run)) for run in runs}
         clock = WordClock(
-            group for run in runs for said, phonemes in sentences[id(run)]
-            for group in spoken_groups(said, phonemes)
-        )  # fmt: skip
+            clock_items(
+                (run.segment.marks, sentences[id(run)], run.segment.marks_after) for run in runs
+            )
+        )
         chunks = self._chunks(runs, chunking or streaming_policy(), sentences=sentences)
-        return _timed(self._render_placed(chunks), clock)
+        return TimedStream(self._render_placed(chunks), clock)
 
     def synthesize(
         self,
@@ -362,19 +364,6 @@ def _symbols(phonemes: str) -> str:
     """The phonemes the model gets, one token each."""
     table = vocab()
     return "".join(p for p in phonemes if p in table)
-
-
-def _timed(
-    placed: Iterator[tuple[np.ndarray, list]], clock: WordClock
-) -> Iterator[tuple[np.ndarray, list[WordTime]]]:
-    previous: tuple[np.ndarray, list[WordTime]] | None = None
-    for out, spans in placed:
-        if previous is not None:
-            yield previous
-        previous = (out, clock.feed(spans))
-    # The last chunk also carries any word the audio never reached.
-    if previous is not None:
-        yield previous[0], previous[1] + clock.finish()
 
 
 def model_inputs(phonemes: str, styles: np.ndarray) -> tuple[list[int], np.ndarray]:
