@@ -13,7 +13,7 @@ The rewrite adds five inputs, one value per token including the two padding ids:
 - ``f0_hz``: when above 0, moves those frames so the chunk's median voiced pitch would sit at
   this many Hz (an absolute pitch), before ``f0_scale`` applies;
 - ``f0_range``: widens (> 1) or narrows (< 1) the F0 movement of those frames around the
-  chunk's median voiced pitch, in semitones, within the intonation contour (see ``widened``);
+  chunk's mean voiced pitch;
 - ``dur_scale``: multiplies the token's predicted duration, on top of ``speed``;
 - ``gain_db``: not used inside the graph; the alignment turns it into the output
   ``gain_db_frames``, one value per frame of 600 samples, so loudness follows words exactly.
@@ -37,7 +37,7 @@ import numpy as np
 
 from .errors import AssetError
 
-CONTROLS_VERSION = "prosody-5"
+CONTROLS_VERSION = "prosody-4"
 INPUTS = ("f0_scale", "f0_hz", "f0_range", "dur_scale", "gain_db")
 NEUTRAL = {"f0_scale": 1.0, "f0_hz": 0.0, "f0_range": 1.0, "dur_scale": 1.0, "gain_db": 0.0}
 OUTPUT = "gain_db_frames"
@@ -50,9 +50,6 @@ _VOICED_HZ = 40.0
 # on af_heart, am_adam, bf_emma, am_michael and af_bella: +3.5 to +9.6 Hz; absolute targets
 # from 90 to 280 Hz landed 5.7 to 9.6 Hz high).
 RENDERED_OFFSET_HZ = 7.0  # below this a frame is unvoiced and keeps its predicted value
-# How far from the median a frame still belongs to the intonation contour that ``f0_range``
-# stretches: past a fifth, the bench's tracker also treats a frame as an octave jump.
-CONTOUR_ST = 7.0
 log = logging.getLogger(__name__)
 
 
@@ -200,7 +197,8 @@ class _Nodes:
         voiced = self.node("Greater", [_F0, voiced_hz], "voiced")
         weights = self.node("Cast", [voiced], "voiced_f", to=1)
         centre = self.median_voiced(weights)
-        shaped = self.widened(centre, spread)
+        deviation = self.node("Mul", [self.node("Sub", [_F0, centre], "dev"), spread], "dev_wide")
+        shaped = self.node("Add", [deviation, centre], "shaped")
         # Scale the pitch the decoder renders, which sits a few Hz above its input curve.
         offset = self.const("offset_hz", np.array(RENDERED_OFFSET_HZ, f32))
         heard = self.node("Add", [centre, offset], "heard")
@@ -216,29 +214,6 @@ class _Nodes:
         half = self.const("half", np.array(0.5, f32))
         apply = self.node("And", [voiced, self.node("Greater", [changed, half], "moves")], "apply")
         return self.node("Where", [apply, moved, _F0], "f0")
-
-    def widened(self, centre: str, spread: str) -> str:
-        """F0 with its movement around ``centre`` scaled by ``spread``, in semitones.
-
-        Only the intonation contour is stretched: a frame further than ``CONTOUR_ST`` from
-        the centre (creak, or an octave drop the model predicts, common with cloned styles)
-        moves with the contour's edge but keeps its own distance beyond it. Stretched in Hz,
-        such a frame an octave down went towards 0 Hz, where the decoder renders no pitch:
-        emphasis then lowered part of a clone's stretch instead of widening it.
-        """
-        f32 = np.float32
-        one = self.const("one_hz", np.array(1, f32))
-        steps = self.node("Log", [self.node("Div", [self.node("Max", [_F0, one], "f0_pos"),
-                                                    centre], "f0_rel")], "f0_log")  # fmt: skip
-        edge = float(np.log(2) * CONTOUR_ST / 12)
-        low, high = (
-            self.const("edge_lo", np.array(-edge, f32)),
-            self.const("edge_hi", np.array(edge, f32)),
-        )
-        contour = self.node("Clip", [steps, low, high], "contour")
-        beyond = self.node("Sub", [steps, contour], "beyond")
-        wide = self.node("Add", [self.node("Mul", [contour, spread], "contour_wide"), beyond], "w")
-        return self.node("Mul", [self.node("Exp", [wide], "wide_rel"), centre], "shaped")
 
     def pitch_changed(self) -> str:
         """1.0 for each token whose pitch controls are not neutral, else 0.0."""
