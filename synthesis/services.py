@@ -364,8 +364,9 @@ def _produce(job: Job, writer: Any, sink: Any, listen: Any) -> _AudioStats:
                 )
             listen.write(to_pcm16(chunk))
             stats.words += [[w.text, w.start, w.end] for w in words]
-            stats.marks = [[m.name, m.time_seconds] for m in getattr(timed, "marks", ())]
             yield chunk
+        # All marks are reached once the stream is exhausted.
+        stats.marks = [[m.name, m.time_seconds] for m in getattr(timed, "marks", ())]
 
     first = True
     # The relay gets the stream (FLAC's header says "length unknown"); the stored copy gets
