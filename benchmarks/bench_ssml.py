@@ -1,12 +1,13 @@
-"""What SSML pitch, volume and emphasis do to the audio, measured: ``python -m
+"""What SSML pitch, volume, emphasis and rate do to the audio, measured: ``python -m
 benchmarks.bench_ssml``.
 
 For a stock voice and a clone (made with the cloning library's instant tier from a recording
 given with ``--recording``) it prints, for each tag, the measured effect on the stretch of
 text it covers against the same text without the tag: median pitch (semitones), pitch range,
-integrated loudness, energy and duration, plus speaker similarity (CAM++) to the unshifted
-voice and the word error rate (Whisper tiny.en, from the ``bench`` extra) unshifted and
-6 semitones either way.
+integrated loudness, energy and duration, the length of a stretch at each rate (from the word
+times) and the model calls its sentence takes, plus speaker similarity (CAM++) to the
+unshifted voice and the word error rate (Whisper tiny.en, from the ``bench`` extra)
+unshifted and 6 semitones either way.
 
 ``render_marked`` is shared with the tests: it finds the frames of a stretch through the
 model's own alignment, by rendering once more with a marker on the stretch's tokens.
@@ -287,6 +288,33 @@ def bench_emphasis(engine: Engine, voice: Voice) -> None:
         )
 
 
+RATE_SENTENCE = "The keeper climbed {the stairs every evening,} and came down at dawn."
+
+
+def bench_rate(engine: Engine, voice: Voice) -> None:
+    """How long a stretch at each rate lasts against the same words without the tag (from the
+    model's word times), and whether the sentence still takes as many model calls."""
+    plain_doc, stretch = tagged(RATE_SENTENCE, "<prosody>", "</prosody>")
+    first = RATE_SENTENCE.split().index("{the")
+    last = first + len(stretch.split()) - 1
+
+    def timed(document: str) -> tuple[float, int]:
+        words = [
+            w for _, ws in engine.stream_timed(document, voice=voice, ssml=True) for w in ws
+        ]  # fmt: skip
+        return words[last].end - words[first].start, len(engine.phonemize(document, ssml=True))
+
+    plain, chunks = timed(plain_doc)
+    for rate, factor in (("x-slow", 0.6), ("slow", 0.8), ("fast", 1.25), ("x-fast", 1.6)):
+        got, rated_chunks = timed(
+            tagged(RATE_SENTENCE, f'<prosody rate="{rate}">', "</prosody>")[0]
+        )
+        print(
+            f"  rate {rate}: stretch x{got / plain:.3f} as long (asked x{1 / factor:.3f}), "
+            f"{rated_chunks} model calls (without the tag {chunks})"
+        )
+
+
 def bench_overhead(engine: Engine, *, rounds: int = 4) -> None:
     """Process CPU time of the graph with controls (neutral) against the original graph,
     alternating the two on the same tokens (same threads, same rewrite setting)."""
@@ -314,8 +342,12 @@ def bench_overhead(engine: Engine, *, rounds: int = 4) -> None:
 
 def clone_style(recording: str) -> np.ndarray:
     from voices.cloning.clone import clone
+    from voices.cloning.config import CONFIG
 
-    return clone([recording], tier="instant").style
+    # The instant tier with its wall-clock safety net off: the same voice, however busy.
+    return clone(
+        [recording], tier="instant", config=replace(CONFIG, instant_time_limit=float("inf"))
+    ).style
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -346,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_pitch(engine, voice, asr, args.wer_sentences)
         bench_volume(engine, voice)
         bench_emphasis(engine, voice)
+        bench_rate(engine, voice)
     return 0
 
 

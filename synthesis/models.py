@@ -77,6 +77,8 @@ class Job(models.Model):
     with_timestamps = models.BooleanField(default=False)
     # [[word, start, end], ...] in seconds, for a job asked for timestamps.
     words = models.JSONField(default=list, blank=True)
+    # [[name, time], ...]: the SSML marks and when the audio reached them, in seconds.
+    marks = models.JSONField(default=list, blank=True)
     audio_deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -251,6 +251,7 @@ class _AudioStats:
     samples: int = 0
     envelope: list[float] = field(default_factory=list)
     words: list[list[Any]] = field(default_factory=list)
+    marks: list[list[Any]] = field(default_factory=list)
     _block: int = 1200  # 50 ms at 24 kHz
 
     def add(self, chunk: np.ndarray) -> None:
@@ -368,6 +369,8 @@ def _produce(job: Job, writer: Any, sink: Any, listen: Any) -> _AudioStats:
             stats.words += [[w.text, w.start, w.end] for w in words]
             if len(chunk):
                 yield chunk
+        # All marks are reached once the stream is exhausted.
+        stats.marks = [[m.name, m.time_seconds] for m in getattr(timed, "marks", ())]
 
     # The relay gets the stream (FLAC's header says "length unknown"); the stored copy gets
     # the real length once the end is known, so a downloaded file reads everywhere.
@@ -388,6 +391,7 @@ def _job_finish(*, job: Job, path: Path, stats: _AudioStats) -> bool:
     locked.duration_seconds = stats.samples / 24000
     locked.waveform = stats.waveform()
     locked.words = stats.words
+    locked.marks = stats.marks
     locked.status = Job.Status.DONE
     locked.progress = 1.0
     locked.finished_at = timezone.now()

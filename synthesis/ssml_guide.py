@@ -65,8 +65,8 @@ EXAMPLES = [
     Example(
         "prosody", "<prosody rate>",
         "Speaking rate: x-slow, slow, medium, fast, x-fast, a percentage (80%, +20%) or a "
-        "factor. It multiplies the request's speed; a stretch at another rate is spoken as "
-        "a phrase of its own.",
+        "factor. It multiplies the request's speed for the words it covers, which stay in "
+        "their sentence: no pause and no seam where the rate changes.",
         '<speak><prosody rate="slow">This part is slow,</prosody> '
         '<prosody rate="130%">and this part is quicker.</prosody></speak>',
         before="<speak>This part is slow, and this part is quicker.</speak>",

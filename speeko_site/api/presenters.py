@@ -43,6 +43,7 @@ def timestamps_payload(job: Job) -> dict[str, Any]:
     return {
         "words": [{"word": w.text, "start": w.start, "end": w.end} for w in words],
         "alignment": character_alignment(words),
+        "marks": [{"name": name, "time_seconds": time} for name, time in job.marks],
     }
 
 

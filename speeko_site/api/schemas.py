@@ -221,10 +221,21 @@ class AlignmentOut(Schema):
     character_end_times_seconds: list[float]
 
 
+class MarkOut(Schema):
+    name: str
+    time_seconds: float = Field(description="Seconds from the start of the audio.")
+
+
 class TimestampsOut(Schema):
     words: list[WordOut] = Field(description="Every spoken word, as spoken (normalised).")
     alignment: AlignmentOut = Field(
         description="The words joined by spaces, every character with its start and end."
+    )
+    marks: list[MarkOut] = Field(
+        default_factory=list,
+        description="Each SSML <mark name> in document order, with when the audio reaches it: "
+        "the start of the word after it, or the end of the words before it when a pause "
+        "or the end of the text follows.",
     )
 
 

@@ -172,6 +172,29 @@ def _phrase_cut(window: str) -> int:
     return -1
 
 
+def joined_across(runs: Iterable[Iterable[Piece]]) -> Iterator[Piece]:
+    """The pieces of consecutive runs of text, a run's last piece joined to the next run's
+    first when it ends mid-sentence: a sentence that markup split (a stretch at another
+    pitch or rate, a mark) is packed, and cut, as the same sentence without the markup."""
+    carry: Piece | None = None
+    for pieces in runs:
+        previous = None
+        for piece in pieces:
+            if previous is not None:
+                yield previous
+            if carry is not None:
+                piece = Piece(f"{carry.phonemes} {piece.phonemes}", piece.pause_after)
+                carry = None
+            previous = piece
+        if previous is not None:
+            if previous.pause_after >= SENTENCE_PAUSE_S:
+                yield previous
+            else:
+                carry = previous
+    if carry is not None:
+        yield carry
+
+
 def pack(
     pieces: Iterable[Piece],
     sizes: ChunkSizes,

@@ -1,12 +1,11 @@
 """The synthesis engine: text (or SSML) in, float32 24 kHz audio chunks out."""
 
-import itertools
 import os
 import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +15,7 @@ from .audio import SAMPLE_RATE, finish_chunk, speech_bounds
 from .chunking import (
     ChunkPolicy,
     Piece,
+    joined_across,
     natural_pause,
     pack,
     split_sentences,
@@ -34,7 +34,7 @@ from .model import KokoroModel
 from .normalize import normalize
 from .prosody import NEUTRAL, Prosody, SymbolTrack, token_controls, with_envelope
 from .text import Segment, segments_for, written_text
-from .timestamps import WordClock, WordTime, phoneme_word_spans, spoken_groups
+from .timestamps import TimedStream, WordClock, clock_items, phoneme_word_spans
 from .voices import VoiceBank, VoiceInfo, voice_info
 
 MIN_SPEED = 0.5
@@ -135,9 +135,9 @@ class Engine:
         ssml: bool = False,
         chunking: ChunkPolicy | None = None,
         lexicon: Lexicon | None = None,
-    ) -> Iterator[tuple[np.ndarray, list[WordTime]]]:
-        """``stream``'s chunks, each with the words that ended in the audio so far, as soon
-        as each is made; words the audio never reached come in a last item with no audio.
+    ) -> TimedStream:
+        """``stream``'s chunks, each with the words that ended in the audio so far; the
+        stream's ``marks`` are the SSML marks reached so far.
 
         The audio is the same, sample for sample, as ``stream``'s. Raises
         ``TimestampsUnavailable`` (before any chunk) when the loaded graph has no durations.
@@ -151,11 +151,12 @@ class Engine:
             )
         sentences = {id(run): list(_sentences(run)) for run in runs}
         clock = WordClock(
-            group for run in runs for said, phonemes in sentences[id(run)]
-            for group in spoken_groups(said, phonemes)
-        )  # fmt: skip
+            clock_items(
+                (run.segment.marks, sentences[id(run)], run.segment.marks_after) for run in runs
+            )
+        )
         chunks = self._chunks(runs, chunking or streaming_policy(), sentences=sentences)
-        return _timed(self._render_placed(chunks), clock)
+        return TimedStream(self._render_placed(chunks), clock)
 
     def synthesize(
         self,
@@ -244,12 +245,19 @@ class Engine:
         self, segment: Segment, *, style: np.ndarray, voice: Voice, speed: float, lang: str | None
     ) -> _Run:
         language = language_for(segment.lang or lang or _voice_lang(segment.voice or voice))
+        if segment.rate != 1.0:
+            # A stretch at another rate lengthens its own tokens inside the chunk (the
+            # controls' per-token durations) instead of becoming a model call of its own,
+            # which would cut the sentence there: an audible seam and a pause never asked for.
+            rated = min(MAX_SPEED, max(MIN_SPEED, speed * segment.rate))
+            prosody = replace(segment.prosody, duration=segment.prosody.duration * speed / rated)
+            segment = replace(segment, rate=1.0, prosody=prosody)
         return _Run(
             segment=segment,
             style=style,
             lang=language,
             g2p=phonemizer_for(language),
-            speed=min(MAX_SPEED, max(MIN_SPEED, speed * segment.rate)),
+            speed=speed,
         )
 
     def _chunks(
@@ -263,7 +271,7 @@ class Engine:
         known = sentences or {}
         for group in _groups(runs):
             track = SymbolTrack()
-            pieces = itertools.chain.from_iterable(
+            pieces = joined_across(
                 track.follow(_pieces(run, known.get(id(run))), run.segment.prosody) for run in group
             )
             for piece in pack(pieces, sizes, phrase_cuts=policy.phrase_cuts):
@@ -356,18 +364,6 @@ def _symbols(phonemes: str) -> str:
     """The phonemes the model gets, one token each."""
     table = vocab()
     return "".join(p for p in phonemes if p in table)
-
-
-def _timed(
-    placed: Iterator[tuple[np.ndarray, list]], clock: WordClock
-) -> Iterator[tuple[np.ndarray, list[WordTime]]]:
-    # Each chunk goes out the moment it is made: holding one back to learn which is the last
-    # would keep the first audio waiting for the second chunk's inference.
-    for out, spans in placed:
-        yield out, clock.feed(spans)
-    # Words the audio never reached come last, with no audio of their own.
-    if rest := clock.finish():
-        yield np.zeros(0, dtype=np.float32), rest
 
 
 def model_inputs(phonemes: str, styles: np.ndarray) -> tuple[list[int], np.ndarray]:

@@ -121,6 +121,10 @@ class Lexicon:
         if text.strip() or not parts:
             parts.append(replace(segment, text=text, pause_after=None, written=None))
         parts[-1] = replace(parts[-1], pause_after=segment.pause_after)
+        # The segment's marks stay at its edges: before its first part, after its last.
+        parts = [replace(p, marks=(), marks_after=()) for p in parts]
+        parts[0] = replace(parts[0], marks=segment.marks)
+        parts[-1] = replace(parts[-1], marks_after=segment.marks_after)
         return parts
 
 

@@ -2,7 +2,7 @@
 
 Supported: ``speak, p, s, break (time, strength), prosody (rate, pitch, range, volume),
 emphasis (level), say-as (characters, spell-out, cardinal, number, ordinal, digits, date,
-time, telephone), sub (alias), phoneme (alphabet="ipa"), lang, voice (name), mark``. Every
+time, telephone), sub (alias), phoneme (alphabet="ipa"), lang, voice (name), mark (name)``. Every
 element accepts only the attributes it acts on: anything else (``prosody contour``, a
 ``voice gender``) is an InvalidSSML naming the line and column, never silently ignored.
 DTDs and entities are refused outright.
@@ -141,6 +141,7 @@ class _Builder:
         self.stack: list[tuple[str, _Context]] = []
         self.buffer: list[str] = []
         self.capture: _Capture | None = None
+        self.marks: list[str] = []  # <mark> names waiting for the text after them
 
     # -- expat callbacks ------------------------------------------------------------------
 
@@ -177,6 +178,12 @@ class _Builder:
                 rate=context.rate * self.rate_of(attrs),
                 prosody=self.prosody_of(attrs, context.prosody),
             )
+        elif tag == "mark":
+            name = attrs.get("name")
+            if not name:
+                self.fail("<mark> needs a name attribute")
+            self.flush()
+            self.marks.append(name)
         elif tag == "emphasis":
             level = self.emphasis_of(attrs)
             # The innermost level decides the stress; the changes of nested ones add up.
@@ -224,8 +231,18 @@ class _Builder:
         if text:
             self.add(Segment(text=text, pause_after=pause), context)
         elif pause is not None and self.segments:
+            # Marks met since the last text come before this pause: reached as it starts.
+            self.marks_to_last()
             last = self.segments[-1]
             self.segments[-1] = replace(last, pause_after=max(last.pause_after or 0.0, pause))
+
+    def marks_to_last(self) -> None:
+        """Pending marks end the last segment: they are reached when its last word ends."""
+        if self.marks and self.segments:
+            last = self.segments[-1]
+            marks_after = last.marks_after + tuple(self.marks)
+            self.segments[-1] = replace(last, marks_after=marks_after)
+            self.marks.clear()
 
     def add(self, segment: Segment, context: _Context) -> None:
         self.segments.append(
@@ -236,8 +253,10 @@ class _Builder:
                 rate=context.rate,
                 stress=context.stress,
                 prosody=context.prosody,
+                marks=tuple(self.marks),
             )
         )
+        self.marks.clear()
 
     def close_capture(self, capture: _Capture) -> None:
         content = " ".join("".join(capture.text).split())
@@ -447,4 +466,5 @@ def parse_ssml(document: str) -> list[Segment]:
         raise InvalidSSML(expat.ErrorString(e.code), line=e.lineno, column=e.offset + 1) from e
     if not builder.segments and not document.strip():
         raise InvalidSSML("the document is empty", line=1, column=1)
+    builder.marks_to_last()
     return builder.segments

@@ -15,7 +15,9 @@ class Segment:
     is what the user wrote when it differs from ``text`` (``<say-as>`` content), and
     ``normalized`` marks text that is already in spoken form. ``stress`` raises (+1) or
     lowers (-1) the stress of every word (SSML ``<emphasis>``); ``prosody`` sets its pitch,
-    length and loudness (SSML ``<prosody>`` and ``<emphasis>``).
+    length and loudness (SSML ``<prosody>`` and ``<emphasis>``). ``marks`` name the SSML
+    ``<mark>``s just before its text, reached when its first word starts; ``marks_after``
+    those after its text and before its pause, reached when its last word ends.
     """
 
     text: str
@@ -28,6 +30,8 @@ class Segment:
     pause_after: float | None = None
     written: str | None = None
     normalized: bool = False
+    marks: tuple[str, ...] = ()
+    marks_after: tuple[str, ...] = ()
 
 
 def segments_for(text: str, *, ssml: bool) -> list[Segment]:

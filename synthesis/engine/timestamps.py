@@ -11,7 +11,7 @@ monotonic alignment of similar lengths (g2p joins "on the" into one phoneme word
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +31,23 @@ class WordTime:
     text: str
     start: float
     end: float
+
+
+@dataclass(frozen=True)
+class MarkTime:
+    """An SSML ``<mark>`` and when the audio reaches it, in seconds."""
+
+    name: str
+    time_seconds: float
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A ``<mark>`` among the words: ``after`` the words before it (so before a pause that
+    follows), else at the start of the next word."""
+
+    name: str
+    after: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,42 +165,60 @@ def _proportional(words: list[str], count: int) -> list[Group]:
 
 
 class WordClock:
-    """Turns the phoneme word spans of consecutive chunks into the text's words, in order."""
+    """Turns the phoneme word spans of consecutive chunks into the text's words, in order,
+    and times the marks placed among them (``marks``, as they are reached)."""
 
-    def __init__(self, groups: Iterable[Group]) -> None:
-        self._pending: deque[Group] = deque(groups)
+    def __init__(self, groups: Iterable[Group | Mark]) -> None:
+        self._pending: deque[Group | Mark] = deque(groups)
         self._open: list[_Span] = []
         self._last_end = 0
+        self.marks: list[MarkTime] = []
 
     def feed(self, spans: list[_Span]) -> list[WordTime]:
         done: list[WordTime] = []
         for span in spans:
-            done += self._flush_empty()
+            done += self._settle(next_start=span.start)
             if not self._pending:
                 break
             self._open.append(span)
-            words, needed = self._pending[0]
+            words, needed = self._pending[0]  # a group: _settle leaves no mark in front
             if len(self._open) >= needed:
                 self._pending.popleft()
                 done += self._words(words, self._open[0].start, self._open[-1].end)
                 self._open = []
-        return done + self._flush_empty()
+        return done + self._settle(next_start=None)
 
     def finish(self) -> list[WordTime]:
-        """Words the audio never reached (nothing left to speak) end where the audio ended."""
+        """Words the audio never reached (nothing left to speak) end where the audio ended,
+        and marks after the last word are reached there."""
         done = []
         while self._pending:
-            words, _ = self._pending.popleft()
+            item = self._pending.popleft()
+            if isinstance(item, Mark):
+                self.marks.append(MarkTime(item.name, _seconds(self._last_end)))
+                continue
+            words, _ = item
             start = self._open[0].start if self._open else self._last_end
             done += self._words(words, start, self._open[-1].end if self._open else start)
             self._open = []
         return done
 
-    def _flush_empty(self) -> list[WordTime]:
+    def _settle(self, *, next_start: int | None) -> list[WordTime]:
+        """Take what needs no more audio off the front: words never spoken, marks after the
+        words before them and, once the next word's start is known, marks before it."""
         done = []
-        while self._pending and self._pending[0][1] == 0 and not self._open:
-            words, _ = self._pending.popleft()
-            done += self._words(words, self._last_end, self._last_end)
+        while self._pending and not self._open:
+            item = self._pending[0]
+            if isinstance(item, Mark):
+                if not item.after and next_start is None:
+                    break
+                at = self._last_end if item.after else next_start
+                self.marks.append(MarkTime(item.name, _seconds(at)))
+            elif item[1] == 0:
+                done += self._words(item[0], self._last_end, self._last_end)
+            else:
+                break
+            self._pending.popleft()
         return done
 
     def _words(self, words: list[str], start: int, end: int) -> list[WordTime]:
@@ -221,3 +256,47 @@ def character_alignment(words: list[WordTime]) -> dict[str, list]:
         "character_start_times_seconds": starts,
         "character_end_times_seconds": ends,
     }
+
+
+def clock_items(
+    runs: Iterable[tuple[tuple[str, ...], list[tuple[str, str]], tuple[str, ...]]],
+) -> Iterator[Group | Mark]:
+    """The words of runs of text as spoken, each run's marks at its edges; a run is (marks
+    before it, its sentences as (normalised text, phonemes), marks after it)."""
+    for before, sentences, after in runs:
+        yield from (Mark(name) for name in before)
+        for said, phonemes in sentences:
+            yield from spoken_groups(said, phonemes)
+        yield from (Mark(name, after=True) for name in after)
+
+
+class TimedStream(Iterator[tuple[np.ndarray, list[WordTime]]]):
+    """Chunks of audio, each with the words that ended in the audio so far (the last chunk
+    also with any the audio never reached); ``marks``: the SSML marks reached so far, all of
+    them once the stream is exhausted."""
+
+    def __init__(self, placed: Iterator[tuple[np.ndarray, list[_Span]]], clock: WordClock):
+        self._chunks = _timed(placed, clock)
+        self._clock = clock
+
+    def __next__(self) -> tuple[np.ndarray, list[WordTime]]:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        self._chunks.close()
+
+    @property
+    def marks(self) -> list[MarkTime]:
+        return list(self._clock.marks)
+
+
+def _timed(
+    placed: Iterator[tuple[np.ndarray, list[_Span]]], clock: WordClock
+) -> Generator[tuple[np.ndarray, list[WordTime]], None, None]:
+    # Each chunk goes out the moment it is made: holding one back to learn which is the last
+    # would keep the first audio waiting for the second chunk's inference.
+    for out, spans in placed:
+        yield out, clock.feed(spans)
+    # Words the audio never reached come last, with no audio of their own.
+    if rest := clock.finish():
+        yield np.zeros(0, dtype=np.float32), rest
