@@ -34,7 +34,7 @@ from .model import KokoroModel
 from .normalize import normalize
 from .prosody import NEUTRAL, Prosody, SymbolTrack, token_controls, with_envelope
 from .text import Segment, segments_for, written_text
-from .timestamps import WordClock, WordTime, phoneme_word_spans, spoken_groups
+from .timestamps import WordClock, WordTime, spoken_groups, word_spans_in
 from .voices import VoiceBank, VoiceInfo, voice_info
 
 MIN_SPEED = 0.5
@@ -138,7 +138,8 @@ class Engine:
     ) -> Iterator[tuple[np.ndarray, list[WordTime]]]:
         """``stream``'s chunks, each with the words that ended in the audio so far.
 
-        The audio is the same, sample for sample, as ``stream``'s. Raises
+        The audio is the same, sample for sample, as ``stream``'s; words the audio never
+        reached (none, normally) come in a last chunk of no samples. Raises
         ``TimestampsUnavailable`` (before any chunk) when the loaded graph has no durations.
         """
         runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml, lexicon=lexicon)
@@ -296,9 +297,9 @@ class Engine:
             spans = []
             if durations is not None:
                 trim_start = cut + speech_bounds(audio)[0]
-                spans = phoneme_word_spans(
-                    _symbols(chunk.phonemes), durations, offset=emitted + pause,
-                    trim_start=trim_start, length=len(out) - pause,
+                spans = word_spans_in(
+                    out, _symbols(chunk.phonemes), durations, offset=emitted, pause=pause,
+                    trim_start=trim_start,
                 )  # fmt: skip
             emitted += len(out)
             yield out, spans
@@ -360,14 +361,12 @@ def _symbols(phonemes: str) -> str:
 def _timed(
     placed: Iterator[tuple[np.ndarray, list]], clock: WordClock
 ) -> Iterator[tuple[np.ndarray, list[WordTime]]]:
-    previous: tuple[np.ndarray, list[WordTime]] | None = None
+    # Each chunk goes out as soon as it exists (the first one must not wait for the second);
+    # words the audio never reached come last, with no samples.
     for out, spans in placed:
-        if previous is not None:
-            yield previous
-        previous = (out, clock.feed(spans))
-    # The last chunk also carries any word the audio never reached.
-    if previous is not None:
-        yield previous[0], previous[1] + clock.finish()
+        yield out, clock.feed(spans)
+    if rest := clock.finish():
+        yield np.zeros(0, dtype=np.float32), rest
 
 
 def model_inputs(phonemes: str, styles: np.ndarray) -> tuple[list[int], np.ndarray]:
