@@ -141,3 +141,16 @@ def test_word_edges_inside_a_pause_move_to_its_edge():
         _Span(9500, 12500),
         _Span(5600, 8600),  # wholly inside a pause: too soft to place, kept
     ]
+
+
+def test_words_meet_the_pauses_where_the_sound_starts_and_stops(engine):
+    from synthesis.engine.bench_timestamps import pause_errors
+
+    timed = list(engine.stream_timed(TEXT, voice="am_michael"))
+    audio = np.concatenate([chunk for chunk, _ in timed])
+    starts, ends = pause_errors([w for _, ws in timed for w in ws], audio)
+    errors = np.asarray(starts + ends)
+    assert len(starts) >= 6 and len(ends) >= 6
+    # The model's durations alone end a word before a pause 40-250 ms late.
+    assert np.mean(np.abs(errors) <= 50) >= 0.85, np.round(errors)
+    assert abs(np.median(ends)) <= 10 and abs(np.median(starts)) <= 10, np.round(errors)
