@@ -174,3 +174,33 @@ def test_bad_input_is_refused_before_any_line(post, engine):
     assert response.status_code == 400
     assert "format" in response.json()["error"]["message"]
     assert not Job.objects.exists()
+
+
+def test_a_stale_copy_of_a_job_a_worker_claimed_reads_the_worker_s_stream(alice):
+    from synthesis.relay import AudioWriter, get_relay, words_stream_id
+    from synthesis.selectors import job_audio_chunks, job_timed_chunks
+
+    job = Job.objects.create(
+        owner=alice, voice="af_heart", voice_kind=Job.VoiceKind.STOCK, text=TEXT, format="pcm",
+        billable_characters=29, estimated_cost_micros=900, with_timestamps=True,
+    )  # fmt: skip
+    # A worker claims it (attempt 1) while the web process reads only its status, as
+    # job_submit does, then relays everything.
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, attempt=1)
+    job.refresh_from_db(fields=["status"])
+    assert job.attempt == 0
+    relay = get_relay()
+    writer = AudioWriter(
+        relay.writer(str(job.public_id), 1), relay.writer(words_stream_id(str(job.public_id)), 1)
+    )
+    writer.write(b"abc")
+    writer.words([["One", 0.0, 0.1]])
+    writer.write(b"defg")
+    writer.words([["two", 0.2, 0.3]])
+    writer.write(b"h")
+    writer.close()
+    assert list(job_timed_chunks(job=job)) == [
+        (b"abc", [["One", 0.0, 0.1]]), (b"defg", [["two", 0.2, 0.3]]), (b"h", []),
+    ]  # fmt: skip
+    job.attempt = 0
+    assert b"".join(job_audio_chunks(job=job)) == b"abcdefgh"
