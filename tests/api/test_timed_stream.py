@@ -12,7 +12,7 @@ import threading
 import numpy as np
 import pytest
 import requests
-from django.db import transaction
+from django.db import connection, transaction
 
 from billing.selectors import balance_for
 from synthesis import services
@@ -67,8 +67,14 @@ def worker_threads(monkeypatch):
 
     threads = []
 
+    def run(public_id):
+        try:
+            services.job_run(public_id=public_id)
+        finally:
+            connection.close()  # this thread's own; the test database is dropped after
+
     def start(public_id):
-        thread = threading.Thread(target=services.job_run, kwargs={"public_id": public_id})
+        thread = threading.Thread(target=run, args=(public_id,))
         threads.append(thread)
         transaction.on_commit(thread.start)
 
