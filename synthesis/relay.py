@@ -8,6 +8,7 @@ relays bytes: inference never runs there.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -147,6 +148,37 @@ class _SpoolWriter:
 def listen_stream_id(job_id: str) -> str:
     """The relay stream that carries a job's samples as 16-bit PCM next to its encoded audio."""
     return f"{job_id}.listen"
+
+
+def words_stream_id(job_id: str) -> str:
+    """The relay stream that tells, as JSON lines, which words each stretch of a job's encoded
+    audio holds: ``{"bytes": audio bytes relayed so far, "words": [[text, start, end], ...]}``,
+    each written once that audio is relayed."""
+    return f"{job_id}.words"
+
+
+class AudioWriter:
+    """The audio relay of a job, and the words stream next to it for a job with timestamps."""
+
+    def __init__(self, audio: ChunkWriter, words: ChunkWriter | None = None) -> None:
+        self._audio, self._words = audio, words
+        self._relayed = 0
+
+    def write(self, data: bytes) -> None:
+        self._audio.write(data)
+        self._relayed += len(data)
+
+    def words(self, words: list[list]) -> None:
+        """The words that ended in the audio relayed so far (and not in an earlier line)."""
+        if self._words is not None:
+            line = {"bytes": self._relayed, "words": words}
+            self._words.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
+
+    def close(self, *, error: str = "") -> None:
+        # The audio first: a reader of the words drains the audio once the words end.
+        self._audio.close(error=error)
+        if self._words is not None:
+            self._words.close(error=error)
 
 
 _relay: Relay | None = None

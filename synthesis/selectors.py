@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from django.http import Http404
 
 from speeko_site.core.selectors import get_by_public_uuid_or_404
 from synthesis.models import Job, PronunciationDictionary, PronunciationDictionaryVersion
-from synthesis.relay import get_relay, listen_stream_id
+from synthesis.relay import get_relay, listen_stream_id, words_stream_id
 
 
 def job_get_for_user(*, user: Any, public_id: str | uuid.UUID) -> Job:
@@ -28,10 +29,14 @@ def jobs_for_user(*, user: Any) -> QuerySet[Job]:
 
 
 def _wait_for_start(job: Job, *, timeout: float) -> Job:
+    fields = ["status", "attempt", "audio", "audio_deleted_at"]
+    # Read at once too: a worker may have claimed the job since the caller's copy was read,
+    # and that copy's attempt would name a relay stream nobody writes.
+    job.refresh_from_db(fields=fields)
     deadline = time.monotonic() + timeout
     while job.status == Job.Status.QUEUED and time.monotonic() < deadline:
         time.sleep(0.1)
-        job.refresh_from_db(fields=["status", "attempt", "audio", "audio_deleted_at"])
+        job.refresh_from_db(fields=fields)
     return job
 
 
@@ -92,6 +97,47 @@ def job_listen_chunks(*, job: Job, queue_timeout: float = 600) -> Iterator[bytes
         return status != Job.Status.RUNNING or current != attempt
 
     yield from get_relay().read(listen_stream_id(str(job.public_id)), attempt, gone=gone)
+
+
+def job_timed_chunks(
+    *, job: Job, queue_timeout: float = 600
+) -> Iterator[tuple[bytes, list[list[Any]]]]:
+    """The job's encoded audio in the stretches it was made in, each with the words
+    ([text, start, end]) that ended in it, from the first; a finished job's in one stretch.
+
+    The stretches join into the same bytes as ``job_audio_chunks``. A job that was not asked
+    for timestamps has no words stream, and yields nothing while it runs."""
+    job = _wait_for_start(job, timeout=queue_timeout)
+    if job.has_audio:
+        yield b"".join(_stored(job)), list(job.words)
+        return
+    if job.status != Job.Status.RUNNING:
+        return
+    audio = _relayed(job, str(job.public_id))
+    held, relayed = bytearray(), 0
+    for line in _lines(_relayed(job, words_stream_id(str(job.public_id)))):
+        entry = json.loads(line)
+        # The words of a stretch are written after its audio, so this never waits long.
+        while relayed + len(held) < entry["bytes"]:
+            data = next(audio, None)
+            if data is None:
+                break
+            held += data
+        size = max(0, entry["bytes"] - relayed)
+        yield bytes(held[:size]), entry["words"]
+        del held[:size]
+        relayed += size
+    rest = bytes(held) + b"".join(audio)
+    if rest:
+        yield rest, []
+
+
+def _lines(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """Whole lines out of a relay's pieces, which split the stream anywhere."""
+    pending = b""
+    for piece in pieces:
+        *lines, pending = (pending + piece).split(b"\n")
+        yield from (line for line in lines if line)
 
 
 def _relayed(job: Job, stream_id: str) -> Iterator[bytes]:

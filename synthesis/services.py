@@ -32,7 +32,7 @@ from speeko_site.core.logging import logs_job_id
 from synthesis import exceptions as errors
 from synthesis.dictionaries import lexicon_for_request, lexicon_from_rules
 from synthesis.models import Job
-from synthesis.relay import get_relay, listen_stream_id
+from synthesis.relay import AudioWriter, get_relay, listen_stream_id, words_stream_id
 
 logger = logging.getLogger(__name__)
 
@@ -336,7 +336,7 @@ def _timed_chunks(job: Job, request: dict[str, Any]) -> Iterator[tuple[np.ndarra
     return ((chunk, ()) for chunk in _engine().stream(job.text, **request))
 
 
-def _produce(job: Job, writer: Any, sink: Any, listen: Any) -> _AudioStats:
+def _produce(job: Job, writer: AudioWriter, sink: Any, listen: Any) -> _AudioStats:
     from synthesis.engine.formats import encode_stream, to_pcm16
 
     voice: Any = job.voice
@@ -366,9 +366,12 @@ def _produce(job: Job, writer: Any, sink: Any, listen: Any) -> _AudioStats:
             # First audio is when a listener can first hear something: the PCM relay, which
             # an encoder that holds samples back (FLAC frames) does not delay.
             beat(stats, first=stats.samples == len(chunk))
-            stats.words += [[w.text, w.start, w.end] for w in words]
-            if len(chunk):
+            timed_words = [[w.text, w.start, w.end] for w in words]
+            stats.words += timed_words
+            if chunk.size:
                 yield chunk
+            # Back here once the encoder has handed out all it made of this chunk.
+            writer.words(timed_words)
         # All marks are reached once the stream is exhausted.
         stats.marks = [[m.name, m.time_seconds] for m in getattr(timed, "marks", ())]
 
@@ -448,7 +451,9 @@ def job_run(*, public_id: str) -> None:
     logger.info("synthesis job %s: attempt %s started", public_id, job.attempt)
     settings.SYNTHESIS_SPOOL_DIR.mkdir(parents=True, exist_ok=True)
     relay = get_relay()
-    writer = relay.writer(str(job.public_id), job.attempt)
+    words_id = words_stream_id(str(job.public_id))
+    words = relay.writer(words_id, job.attempt) if job.with_timestamps else None
+    writer = AudioWriter(relay.writer(str(job.public_id), job.attempt), words)
     # The same samples as 16-bit PCM, which the playground plays whatever the file's format.
     listen = relay.writer(listen_stream_id(str(job.public_id)), job.attempt)
     with tempfile.NamedTemporaryFile(dir=settings.SYNTHESIS_SPOOL_DIR, suffix=".audio") as sink:

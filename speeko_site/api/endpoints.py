@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -30,16 +31,19 @@ from speeko_site.api.schemas import (
     DeletedOut,
     JobOut,
     SpeechIn,
+    TimedAudioChunkOut,
     TimestampsOut,
     TTSIn,
     UsageOut,
     VoiceList,
     VoiceOut,
+    inline_schema,
 )
 from speeko_site.api.selectors import api_keys_for_user
 from speeko_site.api.voice_map import openai_voice
 from synthesis import selectors as job_selectors
 from synthesis import services as synthesis
+from synthesis.exceptions import JobFinished
 from synthesis.models import Job
 from voices import selectors as voice_selectors
 from voices import services as voice_services
@@ -60,10 +64,17 @@ def _key_ref(request: HttpRequest) -> str:
     return str(request.api_key.public_id)
 
 
-def _stream(job: Job) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        job_selectors.job_audio_chunks(job=job), content_type=synthesis.FORMATS[job.format]
-    )
+NDJSON = "application/x-ndjson"
+TIMED_CONTENT = {
+    "content": {NDJSON: {"schema": inline_schema(TimedAudioChunkOut)}},
+    "description": "One JSON object a line, each sent as soon as its audio is made.",
+}
+
+
+def _stream(job: Job, *, timed: bool = False) -> StreamingHttpResponse:
+    content = _timed_lines(job) if timed else job_selectors.job_audio_chunks(job=job)
+    content_type = NDJSON if timed else synthesis.FORMATS[job.format]
+    response = StreamingHttpResponse(content, content_type=content_type)
     response["X-Accel-Buffering"] = "no"
     response["Cache-Control"] = "no-store"
     response["X-Request-Id"] = str(job.public_id)
@@ -173,6 +184,57 @@ def _audio_with_timestamps(request: HttpRequest, job: Job) -> HttpResponse:
         **presenters.timestamps_payload(job),
     }  # fmt: skip
     return api.create_response(request, payload, status=200)
+
+
+@api.post(
+    "/tts/with-timestamps/stream",
+    response={**ERRORS},
+    openapi_extra={"responses": {"200": TIMED_CONTENT}},
+    summary="Synthesise speech, streaming audio and word times together (NDJSON)",
+    tags=["Speech"],
+)
+@decorate_view(json_or_form)
+def tts_with_timestamps_stream(request: HttpRequest, payload: TTSIn):
+    """One JSON object a line, as the audio is made: `audio_base64` (the next bytes of the
+    file), `alignment` and `words` (times in seconds from the start of the audio). Closing
+    the connection stops the job."""
+    return _submit(
+        request, as_job=False, answer=lambda _, job: _stream(job, timed=True),
+        **{**_speech_fields(payload), "timestamps": True},
+    )  # fmt: skip
+
+
+def _timed_lines(job: Job) -> Iterator[bytes]:
+    ended = False
+    try:
+        after = None
+        for audio, words in job_selectors.job_timed_chunks(job=job):
+            yield presenters.timed_chunk_line(audio, words, after=after)
+            after = words[-1] if words else after
+        wait = settings.API_TIMESTAMPS_WAIT_SECONDS
+        job = job_selectors.job_wait_finished(job=job, timeout=wait)
+        ended = True
+        if job.status != Job.Status.DONE:
+            yield presenters.timed_error_line(_unfinished(job))
+    finally:
+        if not ended:
+            # The client went away (the server closed this generator mid-stream): stop making
+            # speech nobody hears. A cancelled job is refunded, as on the site.
+            with contextlib.suppress(JobFinished):
+                synthesis.job_cancel(job=job)
+
+
+def _unfinished(job: Job) -> dict[str, str]:
+    if job.status in (Job.Status.FAILED, Job.Status.CANCELLED):
+        return {
+            "code": job.error_code or job.status,
+            "message": job.error_message or f"The job was {job.status}; nothing was charged.",
+        }
+    return {
+        "code": "not_finished",
+        "message": f"The job is still {job.status}; GET /v1/jobs/{job.public_id} tells how "
+        "it goes.",
+    }
 
 
 @api.get(

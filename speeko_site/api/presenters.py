@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -45,6 +47,25 @@ def timestamps_payload(job: Job) -> dict[str, Any]:
         "alignment": character_alignment(words),
         "marks": [{"name": name, "time_seconds": time} for name, time in job.marks],
     }
+
+
+def timed_chunk_line(audio: bytes, words: list[list[Any]], *, after: list[Any] | None) -> bytes:
+    """A line of a timed stream: the next audio bytes and the words that ended in them, with
+    their characters; ``after`` is the word before them (the line's leading space)."""
+    times = [WordTime(text, start, end) for text, start, end in words]
+    line = {
+        "audio_base64": base64.b64encode(audio).decode(),
+        "alignment": character_alignment(times, after=WordTime(*after) if after else None),
+        "words": [{"word": w.text, "start": w.start, "end": w.end} for w in times],
+    }
+    return json.dumps(line, ensure_ascii=False).encode() + b"\n"
+
+
+def timed_error_line(error: dict[str, str]) -> bytes:
+    """The last line of a timed stream whose speech could not be finished."""
+    empty = character_alignment([])
+    line = {"audio_base64": "", "alignment": empty, "words": [], "error": error}
+    return json.dumps(line, ensure_ascii=False).encode() + b"\n"
 
 
 def stock_voice_payload(voice: Any) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
@@ -239,6 +239,23 @@ class TimestampsOut(Schema):
     )
 
 
+class ErrorDetail(Schema):
+    code: str
+    message: str
+
+
+class TimedAudioChunkOut(TimestampsOut):
+    """One line of /v1/tts/with-timestamps/stream (application/x-ndjson)."""
+
+    audio_base64: str = Field(
+        description="The next bytes of the audio file (may be empty); all lines' bytes, "
+        "joined, are the whole file."
+    )
+    error: ErrorDetail | None = Field(
+        None, description="Only on a last line, when the speech could not be finished."
+    )
+
+
 class AudioWithTimestampsOut(TimestampsOut):
     request_id: str
     format: str
@@ -246,3 +263,22 @@ class AudioWithTimestampsOut(TimestampsOut):
     duration_seconds: float
     billable_characters: int
     cost_micros: int
+
+
+def inline_schema(model: type[Schema]) -> dict[str, Any]:
+    """A model's JSON schema with its definitions written in place, for a response that
+    ninja does not list in the components (an OpenAPI document resolves $ref from its root)."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def expand(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                rest = {k: v for k, v in node.items() if k != "$ref"}
+                return {**expand(definitions[node["$ref"].rsplit("/", 1)[-1]]), **rest}
+            return {k: expand(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [expand(v) for v in node]
+        return node
+
+    return expand(schema)

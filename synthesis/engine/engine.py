@@ -34,7 +34,7 @@ from .model import KokoroModel
 from .normalize import normalize
 from .prosody import NEUTRAL, Prosody, SymbolTrack, token_controls, with_envelope
 from .text import Segment, segments_for, written_text
-from .timestamps import TimedStream, WordClock, clock_items, phoneme_word_spans
+from .timestamps import TimedStream, WordClock, clock_items, word_spans_in
 from .voices import VoiceBank, VoiceInfo, voice_info
 
 MIN_SPEED = 0.5
@@ -139,7 +139,8 @@ class Engine:
         """``stream``'s chunks, each with the words that ended in the audio so far; the
         stream's ``marks`` are the SSML marks reached so far.
 
-        The audio is the same, sample for sample, as ``stream``'s. Raises
+        The audio is the same, sample for sample, as ``stream``'s; words the audio never
+        reached (none, normally) come in a last chunk of no samples. Raises
         ``TimestampsUnavailable`` (before any chunk) when the loaded graph has no durations.
         """
         runs = self._runs(text, voice=voice, speed=speed, lang=lang, ssml=ssml, lexicon=lexicon)
@@ -305,9 +306,9 @@ class Engine:
             spans = []
             if durations is not None:
                 trim_start = cut + speech_bounds(audio)[0]
-                spans = phoneme_word_spans(
-                    _symbols(chunk.phonemes), durations, offset=emitted + pause,
-                    trim_start=trim_start, length=len(out) - pause,
+                spans = word_spans_in(
+                    out, _symbols(chunk.phonemes), durations, offset=emitted, pause=pause,
+                    trim_start=trim_start,
                 )  # fmt: skip
             emitted += len(out)
             yield out, spans

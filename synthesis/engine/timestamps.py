@@ -3,9 +3,12 @@
 The model gives each token an integer number of frames (600 samples, 25 ms at 24 kHz) before
 it decodes (see fastgraph), so where each phoneme lies in a chunk's raw audio is known
 exactly. A chunk's audio is then trimmed and preceded by a pause, and those shifts are
-applied here. Words are runs of phonemes between spaces; they are matched to the words of
-the spoken (normalised) text one to one when a sentence has as many of each, else by a
-monotonic alignment of similar lengths (g2p joins "on the" into one phoneme word).
+applied here. Before a pause the model gives the last phoneme more frames than it voices (it
+renders part of them as silence), so a word's edge that falls inside a pause of the rendered
+audio is moved to where the pause begins or ends. Words are runs of phonemes between spaces;
+they are matched to the words of the spoken (normalised) text one to one when a sentence has
+as many of each, else by a monotonic alignment of similar lengths (g2p joins "on the" into
+one phoneme word).
 """
 
 from __future__ import annotations
@@ -22,6 +25,12 @@ FRAME_SAMPLES = 600
 # The decoder's sound comes about three frames ahead of its alignment: the model's reference
 # pipeline starts its timestamps that much earlier (taken from the opening padding), as here.
 LEAD_SAMPLES = 3 * FRAME_SAMPLES
+# A pause is a stretch of 5 ms frames all 40 dB under the chunk's loudest frame, at least 80 ms
+# long (a stop's closure inside a word is shorter), or of any length at the chunk's edges
+# (the silence kept around the trimmed speech and the pause inserted before it).
+PAUSE_FRAME = 120
+PAUSE_DB = -40.0
+MIN_PAUSE_FRAMES = 16
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,62 @@ def phoneme_word_spans(
             first = i + 1 if first is None else first
             last = i + 1
     return spans
+
+
+def word_spans_in(
+    out: np.ndarray,
+    symbols: str,
+    durations: np.ndarray,
+    *,
+    offset: int,
+    pause: int,
+    trim_start: int,
+) -> list[_Span]:
+    """Where a chunk's phoneme words lie in the stream, edges kept out of its pauses.
+
+    ``out`` is the chunk's finished audio, starting at ``offset`` in the stream with the
+    ``pause`` samples of silence put before it."""
+    spans = phoneme_word_spans(
+        symbols, durations, offset=offset + pause, trim_start=trim_start,
+        length=len(out) - pause,
+    )  # fmt: skip
+    return snap_to_pauses(spans, pauses(out), offset=offset)
+
+
+def pauses(audio: np.ndarray) -> list[tuple[int, int]]:
+    """The [start, end) samples of the pauses in a chunk's finished audio."""
+    n = audio.size // PAUSE_FRAME
+    if n == 0:
+        return [(0, audio.size)]
+    frames = audio[: n * PAUSE_FRAME].reshape(n, PAUSE_FRAME).astype(np.float64)
+    rms = np.sqrt(np.mean(frames * frames, axis=1))
+    quiet = rms <= rms.max() * 10 ** (PAUSE_DB / 20)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], quiet.astype(np.int8), [0]])))
+    found = []
+    for first, last in zip(edges[0::2], edges[1::2], strict=True):
+        if last - first >= MIN_PAUSE_FRAMES or first == 0 or last == n:
+            end = audio.size if last == n else int(last) * PAUSE_FRAME
+            found.append((int(first) * PAUSE_FRAME, end))
+    return found
+
+
+def snap_to_pauses(
+    spans: list[_Span], silent: list[tuple[int, int]], *, offset: int
+) -> list[_Span]:
+    """Spans whose edges inside a pause are moved out to the pause's edge.
+
+    ``silent`` are the pauses of the audio that starts at ``offset`` in the stream. A word
+    lying wholly inside a pause (too soft to tell) keeps its span."""
+    snapped = []
+    for span in spans:
+        start, end = span.start - offset, span.end - offset
+        for a, b in silent:
+            if a <= start < b:
+                start = b
+            if a < end <= b:
+                end = a
+        snapped.append(_Span(start + offset, end + offset) if start < end else span)
+    return snapped
 
 
 def _place(start: int, end: int, offset: int, trim_start: int, length: int) -> _Span:
@@ -235,17 +300,21 @@ def _seconds(sample: float) -> float:
     return round(float(sample) / SAMPLE_RATE, 3)
 
 
-def character_alignment(words: list[WordTime]) -> dict[str, list]:
+def character_alignment(words: list[WordTime], *, after: WordTime | None = None) -> dict[str, list]:
     """ElevenLabs' alignment: the words joined by spaces, every character with a start and
-    end. A word's characters share its time evenly; a space lasts from one word to the next."""
+    end. A word's characters share its time evenly; a space lasts from one word to the next.
+
+    ``after`` is the word before these (a stream's earlier part): the space that follows it
+    opens this part, so the parts' characters join into the whole text."""
     characters: list[str] = []
     starts: list[float] = []
     ends: list[float] = []
     for i, word in enumerate(words):
-        if i:
+        before = words[i - 1] if i else after
+        if before is not None:
             characters.append(" ")
-            starts.append(words[i - 1].end)
-            ends.append(max(word.start, words[i - 1].end))
+            starts.append(before.end)
+            ends.append(max(word.start, before.end))
         step = (word.end - word.start) / max(len(word.text), 1)
         for j, character in enumerate(word.text):
             characters.append(character)

@@ -31,7 +31,9 @@ def auth_headers(transactional_db, monkeypatch, alice, staff, settings):
 
     monkeypatch.setattr(run_job, "delay_on_commit", lambda *a: None)
     monkeypatch.setattr(selectors, "job_audio_chunks", lambda *, job, **kw: iter([b""]))
-    # No worker runs here: /v1/tts/with-timestamps answers 202 with the job after a second.
+    monkeypatch.setattr(selectors, "job_timed_chunks", lambda *, job, **kw: iter([(b"", [])]))
+    # No worker runs here: /v1/tts/with-timestamps answers 202 with the job after a second,
+    # and its stream ends with a "not finished" line after a second.
     settings.API_TIMESTAMPS_WAIT_SECONDS = 1
     fund(alice, staff)
     return {"Authorization": f"Bearer {api_key_create(user=alice, name='fuzz')[1]}"}

@@ -2,6 +2,7 @@
 
 import base64
 import io
+import json
 
 import pytest
 import requests
@@ -10,6 +11,7 @@ import soundfile as sf
 from synthesis.models import Job
 from tests.api.conftest import fund
 from tests.conftest import wait_until
+from tests.synthesis.conftest import LONG_TEXT
 
 pytestmark = [pytest.mark.worker, pytest.mark.model]
 
@@ -68,3 +70,25 @@ def test_timestamps_on_the_streaming_endpoint_say_where_to_ask(call):
     assert response.status_code == 400
     assert "/v1/tts/with-timestamps" in response.json()["error"]["message"]
     assert not Job.objects.exists()
+
+
+def test_the_stream_sends_words_with_the_audio_as_it_is_made(call, celery_worker_process):
+    body = {"text": LONG_TEXT[:400], "format": "mp3", "voice_id": "am_michael"}
+    response = call("POST", "/v1/tts/with-timestamps/stream", json=body, stream=True)
+    assert response.status_code == 200, response.content[:500]
+    job = Job.objects.get(public_id=response.headers["X-Request-Id"])
+    lines = (json.loads(line) for line in response.iter_lines(chunk_size=1) if line)
+    first = next(lines)
+    assert Job.objects.get(pk=job.pk).status == Job.Status.RUNNING, "the first line came late"
+    streamed = [first, *lines]
+    assert len(streamed) > 2 and all("error" not in line for line in streamed)
+    plain = call("POST", "/v1/tts/with-timestamps", json=body).json()
+    audio = b"".join(base64.b64decode(line["audio_base64"]) for line in streamed)
+    assert audio == base64.b64decode(plain["audio_base64"])
+    words = [w for line in streamed for w in line["words"]]
+    assert words == plain["words"] and len(words) == len(LONG_TEXT[:400].split())
+    starts = [w["start"] for w in words]
+    assert starts == sorted(starts)
+    assert all(0 <= w["start"] < w["end"] <= plain["duration_seconds"] + 1e-3 for w in words)
+    characters = [c for line in streamed for c in line["alignment"]["characters"]]
+    assert characters == plain["alignment"]["characters"]

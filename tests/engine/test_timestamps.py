@@ -13,7 +13,9 @@ from synthesis.engine.timestamps import (
     WordTime,
     _Span,
     character_alignment,
+    pauses,
     phoneme_word_spans,
+    snap_to_pauses,
     spoken_groups,
 )
 
@@ -114,3 +116,57 @@ def test_the_first_timed_chunk_comes_out_before_the_second_is_made(engine, monke
     assert len(audio) > 2400 and [w.text for w in words] == ["Hello", "world,"]
     rest = list(timed)
     assert len(calls) == len(engine.phonemize(TEXT)) == 1 + len(rest)
+
+
+def test_a_stream_in_parts_aligns_like_the_whole():
+    words = [WordTime("Hi", 0.0, 0.2), WordTime("you", 0.3, 0.6), WordTime("two", 0.7, 0.9)]
+    whole = character_alignment(words)
+    first = character_alignment(words[:1])
+    rest = character_alignment(words[1:], after=words[0])
+    for key, values in whole.items():
+        assert first[key] + rest[key] == values
+    assert rest["characters"][0] == " " and rest["character_start_times_seconds"][0] == 0.2
+
+
+def _tone(seconds):
+    return (0.5 * np.sin(np.arange(int(seconds * 24000)) * 0.07)).astype(np.float32)
+
+
+def _silence(seconds):
+    return np.zeros(int(seconds * 24000), np.float32)
+
+
+def test_pauses_are_long_silences_or_silence_at_the_edges():
+    audio = np.concatenate([
+        _silence(0.05), _tone(0.3), _silence(0.1), _tone(0.2), _silence(0.04), _tone(0.2),
+        _silence(0.03),
+    ])  # fmt: skip
+    at = 24000
+    # The 40 ms gap (a stop's closure) is no pause; the edges are, however short.
+    assert pauses(audio) == [
+        (0, int(0.05 * at)), (int(0.35 * at), int(0.45 * at)),
+        (int(0.89 * at), audio.size),
+    ]  # fmt: skip
+
+
+def test_word_edges_inside_a_pause_move_to_its_edge():
+    silent = [(0, 1000), (5000, 9000)]
+    spans = [_Span(100 + 500, 6000 + 500), _Span(8000 + 500, 12000 + 500), _Span(5600, 8600)]
+    assert snap_to_pauses(spans, silent, offset=500) == [
+        _Span(1500, 5500),  # starts where the sound does, ends where the pause begins
+        _Span(9500, 12500),
+        _Span(5600, 8600),  # wholly inside a pause: too soft to place, kept
+    ]
+
+
+def test_words_meet_the_pauses_where_the_sound_starts_and_stops(engine):
+    from synthesis.engine.bench_timestamps import pause_errors
+
+    timed = list(engine.stream_timed(TEXT, voice="am_michael"))
+    audio = np.concatenate([chunk for chunk, _ in timed])
+    starts, ends = pause_errors([w for _, ws in timed for w in ws], audio)
+    errors = np.asarray(starts + ends)
+    assert len(starts) >= 6 and len(ends) >= 6
+    # The model's durations alone end a word before a pause 40-250 ms late.
+    assert np.mean(np.abs(errors) <= 50) >= 0.85, np.round(errors)
+    assert abs(np.median(ends)) <= 10 and abs(np.median(starts)) <= 10, np.round(errors)
