@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -43,7 +42,6 @@ from speeko_site.api.selectors import api_keys_for_user
 from speeko_site.api.voice_map import openai_voice
 from synthesis import selectors as job_selectors
 from synthesis import services as synthesis
-from synthesis.exceptions import JobFinished
 from synthesis.models import Job
 from voices import selectors as voice_selectors
 from voices import services as voice_services
@@ -205,23 +203,16 @@ def tts_with_timestamps_stream(request: HttpRequest, payload: TTSIn):
 
 
 def _timed_lines(job: Job) -> Iterator[bytes]:
-    ended = False
-    try:
-        after = None
-        for audio, words in job_selectors.job_timed_chunks(job=job):
-            yield presenters.timed_chunk_line(audio, words, after=after)
-            after = words[-1] if words else after
-        wait = settings.API_TIMESTAMPS_WAIT_SECONDS
-        job = job_selectors.job_wait_finished(job=job, timeout=wait)
-        ended = True
-        if job.status != Job.Status.DONE:
-            yield presenters.timed_error_line(_unfinished(job))
-    finally:
-        if not ended:
-            # The client went away (the server closed this generator mid-stream): stop making
-            # speech nobody hears. A cancelled job is refunded, as on the site.
-            with contextlib.suppress(JobFinished):
-                synthesis.job_cancel(job=job)
+    # A client that hangs up does not stop the job, as on POST /v1/tts: the audio stays
+    # available from GET /v1/jobs/{id} and is charged, so hanging up just before the end is
+    # never a way to get speech for free.
+    after = None
+    for audio, words in job_selectors.job_timed_chunks(job=job):
+        yield presenters.timed_chunk_line(audio, words, after=after)
+        after = words[-1] if words else after
+    job = job_selectors.job_wait_finished(job=job, timeout=settings.API_TIMESTAMPS_WAIT_SECONDS)
+    if job.status != Job.Status.DONE:
+        yield presenters.timed_error_line(_unfinished(job))
 
 
 def _unfinished(job: Job) -> dict[str, str]:
