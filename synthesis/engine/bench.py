@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import config, fastgraph
+from . import config, fastgraph, prosodygraph
 from .audio import SAMPLE_RATE
 from .bench_edges import bench_edges
 from .bench_wer import (
@@ -32,7 +32,9 @@ from .bench_wer import (
 )
 from .chunking import CLAUSE_FIRST, ChunkPolicy
 from .engine import Engine, model_inputs
+from .g2p import vocab
 from .model import KokoroModel
+from .prosody import short_edges, token_controls
 
 LONG_TEXT = (
     "The history of the lighthouse is, in many ways, the history of coastal trade. Long "
@@ -93,10 +95,13 @@ def cpu_summary(cpuinfo: str = "/proc/cpuinfo") -> str:
 
 def graph_summary() -> str:
     original = config.model_path()
-    loaded = fastgraph.configured_graph(original)
-    if loaded == original:
-        return f"graph loaded: {original.name} (the original; int8 rewrite {config.int8_rewrite()})"
-    return f"graph loaded: {loaded.name} (exact int8 rewrite of {original.name})"
+    loaded = prosodygraph.configured_graph(original)
+    if fastgraph.REWRITE_VERSION not in loaded.name:
+        return (
+            f"graph loaded: {loaded.name} (the original {original.name} with controls and "
+            f"durations added; int8 rewrite {config.int8_rewrite()})"
+        )
+    return f"graph loaded: {loaded.name} (exact int8 rewrite of {original.name}, with controls)"
 
 
 @dataclass
@@ -202,15 +207,19 @@ def bench_same_audio(engine: Engine, *, voice: str) -> dict[str, object]:
     """Run the long text's chunks through the original and the loaded graph, sample by sample.
 
     The speed comparison is only fair if the rewritten graph speaks exactly as the file
-    kokoro-onnx loads, so this prints the largest difference instead of assuming it.
+    kokoro-onnx loads, so this prints the largest difference instead of assuming it. Both
+    graphs get the controls the engine gives (short edges, see ``prosody.short_edges``): the
+    original is the published file with those controls added and nothing rewritten.
     """
-    original = config.model_path()
-    loaded = fastgraph.configured_graph(original)
-    if loaded == original:
-        return {"graph": original.name, "rewritten": False}
+    src = config.model_path()
+    original = prosodygraph.with_controls(src, derived_dir=config.derived_dir())
+    loaded = prosodygraph.configured_graph(src)
+    if fastgraph.REWRITE_VERSION not in loaded.name:
+        return {"graph": loaded.name, "rewritten": False}
     threads = config.engine_threads()
     a, b = KokoroModel(original, threads=threads), KokoroModel(loaded, threads=threads)
     styles = engine.resolve_voice(voice)
+    known = set(vocab())
     worst, samples, chunks = 0.0, 0, 0
     for phonemes in engine.phonemize(LONG_TEXT):
         # Counted in samples, not chunks: the streaming chunking starts with short chunks, and a
@@ -218,7 +227,12 @@ def bench_same_audio(engine: Engine, *, voice: str) -> dict[str, object]:
         if samples >= SAME_AUDIO_SAMPLES:
             break
         tokens, style = model_inputs(phonemes, styles)
-        x, y = a.infer(tokens, style, 1.0), b.infer(tokens, style, 1.0)
+        controls = None
+        if a.has_controls and b.has_controls:
+            controls = token_controls(phonemes, None, known)
+            short_edges(controls)
+        x = a.run(tokens, style, 1.0, controls)[0]
+        y = b.run(tokens, style, 1.0, controls)[0]
         if x.shape != y.shape:
             return {"graph": loaded.name, "rewritten": True, "same_length": False}
         worst = max(worst, float(np.max(np.abs(x - y))))
@@ -231,6 +245,7 @@ def bench_same_audio(engine: Engine, *, voice: str) -> dict[str, object]:
         "max_abs_diff": worst,
         "samples": samples,
         "chunks": chunks,
+        "controls": controls is not None,
     }
 
 
@@ -367,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"graph: {same['graph']} (int8 rewrite, see synthesis/engine/fastgraph.py); "
                 f"vs the original on {same['chunks']} chunks ({same['samples']} samples): "
                 f"max |difference| {same['max_abs_diff']:.3g}"
+                + (" (both with short edges)" if same["controls"] else "")
             )
     if "profile" not in args.skip:
         p = bench_profile(engine, voice=args.voice)

@@ -342,7 +342,7 @@ def _infer(model: KokoroModel, chunk: Chunk) -> tuple[np.ndarray, np.ndarray | N
         raise UnsupportedProsody(_NO_CONTROLS)
     controls = token_controls(chunk.phonemes, chunk.prosody, set(vocab()))
     if shorten:
-        short_edges(controls, chunk.phonemes, set(vocab()))
+        short_edges(controls)
     audio, durations, gains = model.run(tokens, style, chunk.speed, controls)
     if gains is None or chunk.prosody is None:
         return audio, durations, 0
