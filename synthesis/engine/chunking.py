@@ -80,7 +80,7 @@ class ChunkPolicy:
     target: int = TARGET_TOKENS
     ramp: bool = True
     phrase_cuts: bool = True
-    short_edges: bool = True
+    short_edges: bool = False
 
     def sizes(self, limit: int = MAX_TOKENS) -> "ChunkSizes":
         return ChunkSizes(self, limit)

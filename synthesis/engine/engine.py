@@ -325,7 +325,7 @@ class Engine:
 
 def streaming_policy() -> ChunkPolicy:
     """The default chunking: a short first chunk, growing to SPEEKO_ENGINE_CHUNK_TOKENS."""
-    return ChunkPolicy(target=config.chunk_tokens())
+    return ChunkPolicy(target=config.chunk_tokens(), short_edges=config.short_edges())
 
 
 def _infer(model: KokoroModel, chunk: Chunk) -> tuple[np.ndarray, np.ndarray | None, int] | None:

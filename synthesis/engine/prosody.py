@@ -17,9 +17,9 @@ SILENT_DB = -120.0
 _RAMP = 240  # 10 ms at 24 kHz: no click, and short next to a syllable
 # Kokoro gives the padding id before the text 13 to 18 frames (0.3 to 0.45 s) of silence,
 # which the decoder renders and the engine then trims away (audio.trim_silence): a tenth of a
-# short chunk's compute. Halved, the text starts as loud as before; at a fifth, its first
-# sound came out measurably softer and was trimmed with the silence. The silence after a
-# closing punctuation mark is left alone: shortening it also softened the last word's end.
+# short chunk's compute. Halving it keeps every word's frames, but the text's first sound comes
+# out softer (at a fifth, more so). Shortening the silence after a closing punctuation mark
+# also softened the last word's end, so it is left alone.
 LEADING_PAD_SCALE = 0.5
 
 
