@@ -208,8 +208,9 @@ def bench_same_audio(engine: Engine, *, voice: str) -> dict[str, object]:
 
     The speed comparison is only fair if the rewritten graph speaks exactly as the file
     kokoro-onnx loads, so this prints the largest difference instead of assuming it. Both
-    graphs get the controls the engine gives (short edges, see ``prosody.short_edges``): the
-    original is the published file with those controls added and nothing rewritten.
+    graphs get the controls the engine gives (short edges when configured, see
+    ``prosody.short_edges``): the original is the published file with the controls added and
+    nothing rewritten.
     """
     src = config.model_path()
     original = prosodygraph.with_controls(src, derived_dir=config.derived_dir())
@@ -228,7 +229,7 @@ def bench_same_audio(engine: Engine, *, voice: str) -> dict[str, object]:
             break
         tokens, style = model_inputs(phonemes, styles)
         controls = None
-        if a.has_controls and b.has_controls:
+        if config.short_edges() and a.has_controls and b.has_controls:
             controls = token_controls(phonemes, None, known)
             short_edges(controls)
         x = a.run(tokens, style, 1.0, controls)[0]
