@@ -71,6 +71,8 @@ class ChunkPolicy:
     at most as long as all the chunks before it, instead of jumping to ``target``.
     ``phrase_cuts``: a first chunk cut between words ends after a stressed (content) word,
     "the history" rather than "the history of the".
+    ``short_edges``: the model renders only a little of the silence it would put before and
+    after each chunk, which is trimmed anyway (see ``prosody.short_edges``).
     """
 
     first: int = FIRST_TARGET_TOKENS
@@ -78,15 +80,18 @@ class ChunkPolicy:
     target: int = TARGET_TOKENS
     ramp: bool = True
     phrase_cuts: bool = True
+    short_edges: bool = False
 
     def sizes(self, limit: int = MAX_TOKENS) -> "ChunkSizes":
         return ChunkSizes(self, limit)
 
 
 # Clause-first chunking, without the short opening and the ramp: a whole first clause of up to 40
-# symbols, then full-size chunks. Cloning renders with it (its stored renders were made so),
-# and the bench compares against it.
-CLAUSE_FIRST = ChunkPolicy(first=40, first_alone=40, target=120, ramp=False, phrase_cuts=False)
+# symbols, then full-size chunks, edges rendered in full. Cloning renders with it (its stored
+# renders were made so), and the bench compares against it.
+CLAUSE_FIRST = ChunkPolicy(
+    first=40, first_alone=40, target=120, ramp=False, phrase_cuts=False, short_edges=False
+)
 
 
 class ChunkSizes:

@@ -32,7 +32,7 @@ from .languages import Language, language_for
 from .lexicon import Lexicon
 from .model import KokoroModel
 from .normalize import normalize
-from .prosody import NEUTRAL, Prosody, SymbolTrack, token_controls, with_envelope
+from .prosody import NEUTRAL, Prosody, SymbolTrack, short_edges, token_controls, with_envelope
 from .text import Segment, segments_for, written_text
 from .timestamps import TimedStream, WordClock, clock_items, word_spans_in
 from .voices import VoiceBank, VoiceInfo, voice_info
@@ -57,6 +57,7 @@ class Chunk:
     speed: float
     pause_after: float
     prosody: tuple[Prosody, ...] | None = None  # per symbol of ``phonemes``; None: neutral
+    short_edges: bool = False  # see ChunkPolicy
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,10 @@ class Engine:
             for piece in pack(pieces, sizes, phrase_cuts=policy.phrase_cuts):
                 run = group[0]
                 prosody = track.take(piece.phonemes)
-                yield Chunk(piece.phonemes, run.style, run.speed, piece.pause_after, prosody)
+                yield Chunk(
+                    piece.phonemes, run.style, run.speed, piece.pause_after, prosody,
+                    policy.short_edges,
+                )  # fmt: skip
 
     def _render(self, chunks: Iterator[Chunk]) -> Iterator[np.ndarray]:
         for out, _ in self._render_placed(chunks):
@@ -337,7 +341,7 @@ class Engine:
 
 def streaming_policy() -> ChunkPolicy:
     """The default chunking: a short first chunk, growing to SPEEKO_ENGINE_CHUNK_TOKENS."""
-    return ChunkPolicy(target=config.chunk_tokens())
+    return ChunkPolicy(target=config.chunk_tokens(), short_edges=config.short_edges())
 
 
 def _infer(model: KokoroModel, chunk: Chunk) -> tuple[np.ndarray, np.ndarray | None, int] | None:
@@ -346,14 +350,17 @@ def _infer(model: KokoroModel, chunk: Chunk) -> tuple[np.ndarray, np.ndarray | N
     if not _speakable(chunk.phonemes):
         return None
     tokens, style = model_inputs(chunk.phonemes, chunk.style)
-    if chunk.prosody is None:
+    shorten = chunk.short_edges and model.has_controls
+    if chunk.prosody is None and not shorten:
         audio, durations, _ = model.run(tokens, style, chunk.speed)
         return audio, durations, 0
     if not model.has_controls:
         raise UnsupportedProsody(_NO_CONTROLS)
     controls = token_controls(chunk.phonemes, chunk.prosody, set(vocab()))
+    if shorten:
+        short_edges(controls)
     audio, durations, gains = model.run(tokens, style, chunk.speed, controls)
-    if gains is None:
+    if gains is None or chunk.prosody is None:
         return audio, durations, 0
     # Trimmed where the unchanged audio would be, so a silent or soft stretch at an edge
     # keeps its time instead of being cut as silence.

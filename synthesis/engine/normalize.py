@@ -104,6 +104,9 @@ def _english_rules(british: bool) -> list[Rule]:
         (re.compile(day_month_pattern()), lambda m: day_month(m, british)),
         (re.compile(month_day_pattern()), lambda m: month_day(m, british)),
         (re.compile(month_year_pattern()), lambda m: month_year(m, british)),
+        # Opening hours: "9:30-17:00", "9am-5pm", "1-3 pm" are a span of time, not a minus.
+        (re.compile(rf"(?<![\w.:,-])({_CLOCK})\s?[-–—]\s?(?=\d{{1,2}}(?!\d))"), r"\1 to "),
+        (re.compile(rf"(?<![\w.:,-])(\d{{1,2}})\s?[-–—]\s?(?={_AMPM})"), r"\1 to "),
         (
             re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2}))?\s?([AaPp])\.?\s?[Mm]\b(\.)?"),
             clock_ampm,
@@ -123,6 +126,10 @@ def _english_rules(british: bool) -> list[Rule]:
         (re.compile(r"(?<![\w'’])['’](\d{2})\b(?!['’])"), _short_year),
         (_unit_pattern(), lambda m: _unit(m, british)),
         (re.compile(r"\b(\d+(?:\.\d+)?)x\b"), lambda m: f"{decimal(m.group(1), british)} times"),
+        # "30p" is pence; "720p", "1080p" (video) keep their letter.
+        (re.compile(r"\b(\d{1,2})p\b"), lambda m: f"{cardinal(m.group(1))} {_pence(m)}"),
+        (re.compile(r"\b(\d+)K\b"), lambda m: f"{cardinal(m.group(1))} K"),
+        (re.compile(r"\bQ([1-4])\b"), lambda m: f"Q {cardinal(m.group(1))}"),
         (_letter_abbreviation_pattern(), _letter_abbreviation),
         (re.compile(r"\b(No|Nos|Vol|Ch|p|pp|Ext|Fig)\.\s?(?=\d)", re.IGNORECASE), _before_number),
         (re.compile(r"#(?=\d)"), lambda m: "number "),
@@ -134,12 +141,22 @@ def _english_rules(british: bool) -> list[Rule]:
             re.compile(r"(?<![\w,.$€£¥₹#-])(1\d{3}|20\d{2})(?!\w|[.,]\d)(?:\s+(AD|BC|BCE|CE)\b)?"),
             lambda m: _maybe_year(m, british),
         ),
+        (re.compile(r"\b24/7\b"), lambda m: "twenty four seven"),
         (re.compile(r"\b(\d+)\s+(\d+)/(\d+)\b"), lambda m: _mixed_fraction(m, british)),
         (re.compile(r"\b(\d+)/(\d+)\b"), _fraction),
         (re.compile(r"(?<![\w.])-(?=\.?\d)"), lambda m: "minus "),
         (re.compile(_NUMBER + r"|\.\d+"), number),
         (re.compile(r"[&+=%@#×÷~<>°§©®™½¼¾/*_|•]"), lambda m: SYMBOLS[m.group(0)]),
     ]
+
+
+# A clock time with minutes or AM/PM ("9:30", "5pm", "7 a.m."), and one with AM/PM.
+_CLOCK = r"\d{1,2}(?::[0-5]\d(?:\s?[AaPp]\.?[Mm]\b\.?)?|\s?[AaPp]\.?[Mm]\b\.?)"
+_AMPM = r"\d{1,2}(?::[0-5]\d)?\s?[AaPp]\.?[Mm]\b"
+
+
+def _pence(m: re.Match[str]) -> str:
+    return "penny" if m.group(1) == "1" else "pence"
 
 
 def _email(m: re.Match[str]) -> str:

@@ -79,6 +79,12 @@ BOTH = [
     ("At 18:00 sharp.", "At eighteen hundred sharp."),
     ("Depart 08:15.", "Depart oh eight fifteen."),
     ("Lap time 10:30:15.", "Lap time ten thirty and fifteen seconds."),
+    # spans of clock time
+    ("Open 9:30-17:00 on Saturdays.", "Open nine thirty to seventeen hundred on Saturdays."),
+    ("Open 9am-5pm daily.", "Open nine AM to five PM daily."),
+    ("From 10:30 a.m.-2 p.m. daily.", "From ten thirty AM to two PM daily."),
+    ("Closed 1-3 pm for lunch.", "Closed one to three PM for lunch."),
+    ("Support runs 24/7.", "Support runs twenty four seven."),
     # money
     ("That is $5.", "That is five dollars."),
     ("Only $1!", "Only one dollar!"),
@@ -144,6 +150,10 @@ BOTH = [
     ("Malcolm X spoke.", "Malcolm X spoke."),
     ("Then I left.", "Then I left."),
     ("Washington DC is busy.", "Washington DC is busy."),
+    ("A stamp costs 85p.", "A stamp costs eighty five pence."),
+    ("A 1p coin.", "A one penny coin."),
+    ("A 4K screen.", "A four K screen."),
+    ("Sales rose in Q3.", "Sales rose in Q three."),
     # abbreviations
     ("Dr. Smith met Mr. Jones.", "Doctor Smith met Mister Jones."),
     ("Mrs. Patel and Ms. Lee.", "Missus Patel and Miz Lee."),

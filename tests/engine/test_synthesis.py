@@ -144,3 +144,53 @@ def test_a_forked_worker_builds_its_own_session(engine):
     assert child.exitcode == 0
     assert samples > SAMPLE_RATE // 4
     assert pid == child.pid != os.getpid()
+
+
+def test_short_edges_render_less_silence_and_keep_the_speech(engine):
+    from synthesis.engine.audio import speech_bounds
+    from synthesis.engine.engine import model_inputs
+    from synthesis.engine.g2p import vocab
+    from synthesis.engine.prosody import short_edges, token_controls
+
+    model, _ = engine._session()
+    assert model.has_controls
+    (phonemes,) = engine.phonemize("The weather is lovely today.")
+    tokens, style = model_inputs(phonemes, engine.resolve_voice("af_heart"))
+    known = set(vocab())
+    full_controls = token_controls(phonemes, None, known)
+    short_controls = token_controls(phonemes, None, known)
+    short_edges(short_controls)
+    full, full_frames, _ = model.run(tokens, style, 1.0, full_controls)
+    short, short_frames, _ = model.run(tokens, style, 1.0, short_controls)
+    assert short_frames[0] <= full_frames[0] // 2 + 1
+    # Every word keeps its length.
+    np.testing.assert_array_equal(short_frames[1:], full_frames[1:])
+    assert len(short) <= len(full) - 6 * 600
+    # The speech ends as long after the text starts (its first sound comes out softer, which
+    # is why short edges are off unless configured).
+    s0, e0 = speech_bounds(full)
+    s1, e1 = speech_bounds(short)
+    text_full, text_short = full_frames[0] * 600, short_frames[0] * 600
+    assert abs((e1 - text_short) - (e0 - text_full)) <= 600
+
+
+def test_streaming_uses_short_edges_only_when_configured(engine, monkeypatch):
+    from synthesis.engine.audio import finish_chunk
+    from synthesis.engine.chunking import CLAUSE_FIRST
+    from synthesis.engine.engine import model_inputs, streaming_policy
+
+    assert not streaming_policy().short_edges
+    monkeypatch.setenv("SPEEKO_ENGINE_SHORT_EDGES", "1")
+    assert streaming_policy().short_edges
+    assert not CLAUSE_FIRST.short_edges
+    text = "The weather is lovely today."
+    model, _ = engine._session()
+    (phonemes,) = engine.phonemize(text, chunking=CLAUSE_FIRST)
+    tokens, style = model_inputs(phonemes, engine.resolve_voice("af_heart"))
+    full = engine.synthesize(text, voice="af_heart", chunking=CLAUSE_FIRST)
+    # Without short edges (cloning's stored renders): bit for bit the graph without controls.
+    expected = finish_chunk(model.infer(tokens, style, 1.0), pause_after=0)
+    np.testing.assert_array_equal(full, expected)
+    # Streaming loses at most the halved opening (and the breath Kokoro puts in it).
+    short = engine.synthesize(text, voice="af_heart")
+    assert 0 < len(full) - len(short) < SAMPLE_RATE // 4
