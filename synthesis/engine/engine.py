@@ -35,7 +35,7 @@ from .normalize import normalize
 from .prosody import NEUTRAL, Prosody, SymbolTrack, token_controls, with_envelope
 from .text import Segment, segments_for, written_text
 from .timestamps import WordClock, WordTime, phoneme_word_spans, spoken_groups
-from .voices import VoiceBank, VoiceInfo, voice_info
+from .voices import StylePerLanguage, VoiceBank, VoiceInfo, voice_info
 
 MIN_SPEED = 0.5
 MAX_SPEED = 2.0
@@ -45,7 +45,7 @@ _NO_CONTROLS = (
     "export the installer provides"
 )
 
-Voice = str | np.ndarray
+Voice = str | np.ndarray | StylePerLanguage
 
 
 @dataclass(frozen=True)
@@ -243,6 +243,8 @@ class Engine:
         self, segment: Segment, *, style: np.ndarray, voice: Voice, speed: float, lang: str | None
     ) -> _Run:
         language = language_for(segment.lang or lang or _voice_lang(segment.voice or voice))
+        if segment.voice is None and isinstance(voice, StylePerLanguage):
+            style = voice.for_language(language.code)
         return _Run(
             segment=segment,
             style=style,
