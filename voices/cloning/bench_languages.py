@@ -16,8 +16,9 @@ only, with the held-out sentences). Printed per language and variant:
         speaker shows it
 
 Variants: ``clone`` (the style as cloned, accent weight 0), ``shift W`` (the product's method,
-``languages.style_for_language`` at weight W), ``swap`` (the prosody half replaced by the mean of
-the language's stock voices of the reader's gender: the simplest alternative).
+``languages.style_for_language`` at weight W; ``--weights`` lists them, 0 standing for
+``clone``), ``swap`` (the prosody half replaced by the mean of the language's stock voices of
+the reader's gender: the simplest alternative).
 
 Needs the ``bench`` extra: faster-whisper and zhconv; Whisper base is the recogniser
 ``python -m voices.evidence.assets install`` put in place (make install does), or, given
@@ -300,9 +301,10 @@ def swapped(style: np.ndarray, stock: dict[str, np.ndarray], lang: str, gender: 
 def variants(
     style: np.ndarray, stock: dict, lang: str, gender: str, weights: list[float], swap: bool
 ) -> dict[str, np.ndarray]:
-    out = {"clone": style}
+    out = {}
     for w in weights:
-        out[f"shift {w:g}"] = style_for_language(style, lang, stock, weight=w)
+        name = f"shift {w:g}" if w else "clone"
+        out[name] = style_for_language(style, lang, stock, weight=w) if w else style
     if swap:
         out["swap"] = swapped(style, stock, lang, gender)
     return out
@@ -335,8 +337,16 @@ def cloned_style(reader: Reader, styles: Path | None, log) -> np.ndarray:
 
 
 def run_reader(
-    reader: Reader, asr, langs: str, weights: list[float], swap: bool, styles: Path | None, log
+    reader: Reader,
+    asr,
+    langs: str,
+    weights: list[float],
+    swap: bool,
+    styles: Path | None,
+    log,
+    rows: list[Row],
 ) -> list[Row]:
+    """Appends the reader's rows to ``rows`` as they come, so a stopped run keeps them."""
     import soundfile as sf
 
     engine = get_engine()
@@ -346,7 +356,6 @@ def run_reader(
     ref = embeddings(audio, rate)
     english = engine.synthesize(" ".join(HELD_OUT_TEXTS), voice=style, lang=RENDER_LANG)
     eng = embeddings(english, ENGINE_RATE)
-    rows = []
     for lang in langs:
         text = " ".join(SENTENCES[reader.split][lang])
         for name, variant in variants(style, stock, lang, reader.gender, weights, swap).items():
@@ -355,16 +364,16 @@ def run_reader(
             row = Row(reader.split, lang, name, reader.speaker, cer(text, heard, lang), lid)
             row.sims, row.heard = sims(embeddings(speech, ENGINE_RATE), ref, eng), heard
             rows.append(row)
-            log(f"    {lang} {name:<10} cer {row.cer:6.1%}  lid {lid:.3f}  {_sim_text(row.sims)}")
+            scores = f"cer {row.cer:6.1%}  lid {lid:.3f}  {_sim_text(row.sims)}"
+            log(f"    {reader.speaker} {lang} {name:<10} {scores}")
             log(f"       heard: {heard}")
     return rows
 
 
-def run_stock(asr, groups: set[tuple[str, str]], langs: str, log) -> list[Row]:
+def run_stock(asr, groups: set[tuple[str, str]], langs: str, log, rows: list[Row]) -> list[Row]:
     """Each language's stock voice for every (split, gender) among the readers."""
     engine = get_engine()
     stock = {v.id: engine.resolve_voice(v.id) for v in engine.voice_catalogue()}
-    rows = []
     for split, gender in sorted(groups):
         for lang in langs:
             text = " ".join(SENTENCES[split][lang])
@@ -458,14 +467,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=["dev", "held-out", "both"], default="both")
     parser.add_argument("--readers", type=int, default=2, help="readers per split")
     parser.add_argument("--langs", default="".join(WHISPER_LANGS))
-    parser.add_argument("--weights", default="0.5,1", help="accent weights, comma-separated")
+    parser.add_argument(
+        "--weights", default="0,0.5,1", help="accent weights, comma-separated (0: the clone)"
+    )
+    parser.add_argument(
+        "--no-stock",
+        action="store_true",
+        help="skip the stock voices (summarise with the --out of a run that had them)",
+    )
     parser.add_argument("--swap", action="store_true", help="also try the prosody swap")
     parser.add_argument("--styles", type=Path, help="keep (and reuse) each reader's clone here")
     parser.add_argument("--min-seconds", type=float, default=12.0)
     parser.add_argument(
         "--whisper-dir", type=Path, help="join Whisper base here instead of the installed one"
     )
-    parser.add_argument("--out", type=Path, help="write every row as JSON here")
+    parser.add_argument("--out", type=Path, help="write every row as JSON here, as they come")
     parser.add_argument("--report", type=Path, nargs="+", help="summarise saved --out files")
     args = parser.parse_args(argv)
     if args.report:
@@ -482,12 +498,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.split in ("both", r.split)
     ]
     asr = load_whisper(args.whisper_dir)
-    rows = run_stock(asr, {(r.split, r.gender) for r in chosen}, args.langs, print)
+    rows: list[Row] = []
+
+    def log(line: str) -> None:
+        print(line, flush=True)
+        if args.out:
+            args.out.write_text(json.dumps([r.__dict__ for r in rows], ensure_ascii=False))
+
+    if not args.no_stock:
+        run_stock(asr, {(r.split, r.gender) for r in chosen}, args.langs, log, rows)
     for reader in chosen:
-        rows += run_reader(reader, asr, args.langs, weights, args.swap, args.styles, print)
-    if args.out:
-        args.out.write_text(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=1))
-    print("\n".join(summary(rows, {r.speaker: r.gender for r in chosen})))
+        run_reader(reader, asr, args.langs, weights, args.swap, args.styles, log, rows)
+    if not args.no_stock:
+        print("\n".join(summary(rows, {r.speaker: r.gender for r in chosen})))
     print(machine())
     return 0
 
