@@ -414,8 +414,10 @@ def summary(rows: list[Row], gender: dict[str, str]) -> list[str]:
                 for r in split_rows
                 if r.lang == lang and r.variant.startswith("stock")
             }
-            stock_cer = np.mean([base[gender[r.speaker]].cer for r in ours if r.variant == "clone"])
-            stock_lid = np.mean([base[gender[r.speaker]].lid for r in ours if r.variant == "clone"])
+            # One baseline per reader, whichever variants were run for it.
+            speakers = dict.fromkeys(r.speaker for r in ours)
+            stock_cer = np.mean([base[gender[sp]].cer for sp in speakers])
+            stock_lid = np.mean([base[gender[sp]].lid for sp in speakers])
             lines.append(f"{lang}  stock  cer {stock_cer:6.1%}  lid {stock_lid:.3f}")
             for name in names:
                 sel = [r for r in ours if r.variant == name]
@@ -466,6 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, required=True, help="folder with MANIFEST.tsv")
     parser.add_argument("--split", choices=["dev", "held-out", "both"], default="both")
     parser.add_argument("--readers", type=int, default=2, help="readers per split")
+    parser.add_argument("--speakers", help="only these of the chosen readers, comma-separated")
     parser.add_argument("--langs", default="".join(WHISPER_LANGS))
     parser.add_argument(
         "--weights", default="0,0.5,1", help="accent weights, comma-separated (0: the clone)"
@@ -496,6 +499,7 @@ def main(argv: list[str] | None = None) -> int:
         r
         for r in readers(args.data, args.readers, args.min_seconds)
         if args.split in ("both", r.split)
+        and (not args.speakers or r.speaker in args.speakers.split(","))
     ]
     asr = load_whisper(args.whisper_dir)
     rows: list[Row] = []
