@@ -6,7 +6,7 @@ import pytest
 from synthesis.engine import SAMPLE_RATE, StylePerLanguage, get_engine
 from synthesis.engine.chunking import ChunkPolicy
 from synthesis.services import _cloned_voice
-from tests.voices.conftest import make_voice, media, speech  # noqa: F401 - fixtures
+from tests.voices.conftest import funded, make_voice, media, speech  # noqa: F401 - fixtures
 from voices.cloning import similarity, speaker_embedding
 from voices.cloning.languages import ACCENT_WEIGHT, accent_shift, localise, style_for_language
 from voices.cloning.render import PROSODY, TIMBRE
@@ -186,6 +186,41 @@ def test_each_language_style_is_computed_once_per_text(stock):
 
     assert sorted(asked) == ["a", "f"]
     assert styles[1] is styles[3] and styles[0] is styles[2]
+
+
+@pytest.mark.model
+@pytest.mark.django_db
+def test_a_clone_job_renders_its_french_stretch_with_the_french_accent(
+    alice,
+    funded,  # noqa: F811
+    make_voice,  # noqa: F811
+    media,  # noqa: F811
+    stock,
+    monkeypatch,
+):
+    from synthesis import services
+    from synthesis.engine import engine as engine_module
+    from synthesis.models import Job
+
+    funded(alice)
+    voice = make_voice(alice)
+    cloned = voice_style_for_tts(user=alice, public_id=voice.public_id)
+    rendered, infer = [], engine_module._infer
+
+    def spy(model, chunk):
+        rendered.append(chunk.style)
+        return infer(model, chunk)
+
+    monkeypatch.setattr(engine_module, "_infer", spy)
+    job = services.job_submit(user=alice, text=MIXED, voice=voice.public_id, fmt="wav", ssml=True)
+    services.job_run(public_id=str(job.public_id))
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.error_message
+    french = style_for_language(cloned, "f", stock)
+    assert [np.array_equal(s, french) for s in rendered].count(True) >= 1
+    assert [np.array_equal(s, cloned) for s in rendered].count(True) >= 2
+    assert all(np.array_equal(s, french) or np.array_equal(s, cloned) for s in rendered)
 
 
 @pytest.mark.model
