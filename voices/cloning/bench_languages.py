@@ -46,6 +46,7 @@ from synthesis.engine import SAMPLE_RATE as ENGINE_RATE
 from synthesis.engine import get_engine
 from synthesis.engine.bench_wer import word_errors
 
+from .assets import data_dir
 from .audio import resample
 from .clone import clone
 from .config import CONFIG
@@ -227,12 +228,15 @@ def load_whisper(cache: Path | None):
     from faster_whisper import WhisperModel
 
     if cache is None:
-        from voices.evidence.assets import RecogniserMissing, installed_dir
-
-        try:
-            model = installed_dir()
-        except RecogniserMissing as e:
-            raise SystemExit(f"{e}, or pass --whisper-dir") from e
+        # Where ``python -m voices.evidence.assets install`` verified it (that app is not
+        # imported: the cloning library imports no app).
+        model = data_dir() / "models" / "whisper-base"
+        stamp = model / "VERIFIED"
+        if not stamp.is_file() or stamp.read_text().strip() != WHISPER_SHA256:
+            raise SystemExit(
+                f"no verified Whisper base in {model}: run `python -m voices.evidence.assets "
+                "install` (make install does), or pass --whisper-dir"
+            )
     else:
         model = whisper_dir(cache)
     return WhisperModel(str(model), device="cpu", compute_type="int8")
