@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.conf import settings
@@ -33,6 +33,9 @@ from synthesis import exceptions as errors
 from synthesis.dictionaries import lexicon_for_request, lexicon_from_rules
 from synthesis.models import Job
 from synthesis.relay import AudioWriter, get_relay, listen_stream_id, words_stream_id
+
+if TYPE_CHECKING:
+    from synthesis.engine import StylePerLanguage
 
 logger = logging.getLogger(__name__)
 
@@ -65,14 +68,15 @@ def voice_kind(voice: str) -> Job.VoiceKind:
     return Job.VoiceKind.STOCK
 
 
-def _cloned_style(*, user: Any, voice: str, use: str, project: str, language: str) -> np.ndarray:
-    """The clone's style as it should speak ``language`` (the accent of that language), for a
-    use its consent permits."""
+def _cloned_voice(*, user: Any, voice: str, use: str, project: str) -> StylePerLanguage:
+    """The clone, for a use its consent permits, speaking every language with that language's
+    accent: the job's language, and each SSML ``<lang>`` stretch its own."""
+    from synthesis.engine import StylePerLanguage
     from voices.cloning.languages import localise
     from voices.services import voice_style_for_tts
 
     style = voice_style_for_tts(user=user, public_id=voice, use=use, project=project)
-    return localise(style, language)
+    return StylePerLanguage(style, localise)
 
 
 def _cloned_use(*, user: Any, voice: str, use: str, project: str) -> tuple[str, str]:
@@ -104,7 +108,7 @@ def _validate(*, user: Any, text: str, voice: str, language: str, speed: float, 
     kind = voice_kind(voice)
     try:
         style = (
-            _cloned_style(user=user, voice=voice, use=use, project=project, language=language)
+            _cloned_voice(user=user, voice=voice, use=use, project=project)
             if kind == Job.VoiceKind.CLONED
             else voice
         )
@@ -342,10 +346,7 @@ def _produce(job: Job, writer: AudioWriter, sink: Any, listen: Any) -> _AudioSta
     voice: Any = job.voice
     if job.voice_kind == Job.VoiceKind.CLONED:
         # Checked again at run time: the consent may have been revoked or changed meanwhile.
-        voice = _cloned_style(
-            user=job.owner, voice=job.voice, use=job.use, project=job.project,
-            language=job.language,
-        )  # fmt: skip
+        voice = _cloned_voice(user=job.owner, voice=job.voice, use=job.use, project=job.project)
     stats, beat = _AudioStats(), _Beat(job)
     limit = spoken_measure(job.text, ssml=job.ssml).audio_limit_seconds
     request = {

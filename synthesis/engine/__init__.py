@@ -6,6 +6,6 @@
 
 from .audio import SAMPLE_RATE
 from .engine import Chunk, Engine, get_engine
-from .voices import VoiceInfo
+from .voices import StylePerLanguage, VoiceInfo
 
-__all__ = ["SAMPLE_RATE", "Chunk", "Engine", "VoiceInfo", "get_engine"]
+__all__ = ["SAMPLE_RATE", "Chunk", "Engine", "StylePerLanguage", "VoiceInfo", "get_engine"]

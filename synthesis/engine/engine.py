@@ -35,7 +35,7 @@ from .normalize import normalize
 from .prosody import NEUTRAL, Prosody, SymbolTrack, short_edges, token_controls, with_envelope
 from .text import Segment, segments_for, written_text
 from .timestamps import TimedStream, WordClock, clock_items, word_spans_in
-from .voices import VoiceBank, VoiceInfo, voice_info
+from .voices import StylePerLanguage, VoiceBank, VoiceInfo, voice_info
 
 MIN_SPEED = 0.5
 MAX_SPEED = 2.0
@@ -45,7 +45,7 @@ _NO_CONTROLS = (
     "export the installer provides"
 )
 
-Voice = str | np.ndarray
+Voice = str | np.ndarray | StylePerLanguage
 
 
 @dataclass(frozen=True)
@@ -254,6 +254,8 @@ class Engine:
             rated = min(MAX_SPEED, max(MIN_SPEED, speed * segment.rate))
             prosody = replace(segment.prosody, duration=segment.prosody.duration * speed / rated)
             segment = replace(segment, rate=1.0, prosody=prosody)
+        if segment.voice is None and isinstance(voice, StylePerLanguage):
+            style = voice.for_language(language.code)
         return _Run(
             segment=segment,
             style=style,

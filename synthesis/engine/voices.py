@@ -2,7 +2,8 @@
 
 import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,26 @@ def validate_style(style: np.ndarray) -> np.ndarray:
     return array
 
 
+@dataclass(frozen=True, eq=False)
+class StylePerLanguage:
+    """A caller's voice array whose style depends on the language it speaks.
+
+    ``localise(style, code)`` gives the style for a Kokoro language code (a cloned voice takes
+    that language's accent). The engine asks for the language of every stretch of text spoken
+    in this voice, so SSML ``<lang>`` switches the style with the pronunciation; each language
+    is asked once and the same array reused, so equal stretches still share chunks.
+    """
+
+    style: np.ndarray
+    localise: Callable[[np.ndarray, str], np.ndarray]
+    _styles: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def for_language(self, code: str) -> np.ndarray:
+        if code not in self._styles:
+            self._styles[code] = validate_style(self.localise(self.style, code))
+        return self._styles[code]
+
+
 def parse_blend(spec: str) -> list[tuple[str, float]]:
     """``"af_bella(2)+af_sky(1)"`` -> ``[("af_bella", 2/3), ("af_sky", 1/3)]``.
 
@@ -91,7 +112,9 @@ class VoiceBank:
                 self._cache[name] = validate_style(archive[name])
             return self._cache[name]
 
-    def resolve(self, voice: str | np.ndarray) -> np.ndarray:
+    def resolve(self, voice: str | np.ndarray | StylePerLanguage) -> np.ndarray:
+        if isinstance(voice, StylePerLanguage):
+            return validate_style(voice.style)
         if not isinstance(voice, str):
             return validate_style(voice)
         if "+" not in voice and "(" not in voice:

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from synthesis.engine import SAMPLE_RATE, get_engine
-from synthesis.services import _cloned_style
-from tests.voices.conftest import make_voice, media, speech  # noqa: F401 - fixtures
+from synthesis.engine import SAMPLE_RATE, StylePerLanguage, get_engine
+from synthesis.engine.chunking import ChunkPolicy
+from synthesis.services import _cloned_voice
+from tests.voices.conftest import funded, make_voice, media, speech  # noqa: F401 - fixtures
 from voices.cloning import similarity, speaker_embedding
 from voices.cloning.languages import ACCENT_WEIGHT, accent_shift, localise, style_for_language
 from voices.cloning.render import PROSODY, TIMBRE
@@ -91,12 +92,135 @@ def test_a_cloned_voice_in_a_french_job_gets_the_french_accent(alice, make_voice
     voice = make_voice(alice)
     cloned = voice_style_for_tts(user=alice, public_id=voice.public_id)
 
-    french = _cloned_style(user=alice, voice=voice.public_id, use="", project="", language="fr")
-    english = _cloned_style(user=alice, voice=voice.public_id, use="", project="", language="")
+    spoken = _cloned_voice(user=alice, voice=voice.public_id, use="", project="")
+    french = _styles_spoken(spoken, "Bonjour à tous.", lang="fr")
+    english = _styles_spoken(spoken, "Hello everyone.", lang=None)
 
-    np.testing.assert_array_equal(english, cloned)
-    np.testing.assert_array_equal(french, style_for_language(cloned, "f", stock))
-    assert not np.array_equal(french, cloned)
+    np.testing.assert_array_equal(english, [cloned])
+    np.testing.assert_array_equal(french, [style_for_language(cloned, "f", stock)])
+    assert not np.array_equal(french[0], cloned)
+
+
+MIXED = (
+    "<speak>Good morning to all of you. "
+    '<lang xml:lang="fr-FR">Bonjour à tous, et bienvenue.</lang> '
+    "We start in a minute.</speak>"
+)
+
+
+def _styles_spoken(voice, text: str, lang: str | None, ssml: bool = False) -> list[np.ndarray]:
+    """The style of every model call, in order, as the engine would render ``text``.
+
+    Chunks as large as the model takes, so only a change of style or language splits the text.
+    """
+    engine = get_engine()
+    runs = engine._runs(text, voice=voice, speed=1.0, lang=lang, ssml=ssml)
+    whole = ChunkPolicy(first=510, first_alone=510, target=510, ramp=False)
+    return [chunk.style for chunk in engine._chunks(runs, whole)]
+
+
+@pytest.mark.django_db
+def test_a_clone_speaks_an_ssml_lang_stretch_with_that_language_accent(alice, make_voice, stock):  # noqa: F811
+    voice = make_voice(alice)
+    cloned = voice_style_for_tts(user=alice, public_id=voice.public_id)
+    spoken = _cloned_voice(user=alice, voice=voice.public_id, use="", project="")
+
+    styles = _styles_spoken(spoken, MIXED, lang=None, ssml=True)
+
+    assert len(styles) == 3
+    np.testing.assert_array_equal(styles[0], cloned)
+    np.testing.assert_array_equal(styles[1], style_for_language(cloned, "f", stock))
+    np.testing.assert_array_equal(styles[2], cloned)
+
+
+@pytest.mark.django_db
+def test_an_english_stretch_in_a_french_job_drops_the_french_accent(alice, make_voice, stock):  # noqa: F811
+    voice = make_voice(alice)
+    cloned = voice_style_for_tts(user=alice, public_id=voice.public_id)
+    spoken = _cloned_voice(user=alice, voice=voice.public_id, use="", project="")
+    text = '<speak>Bonjour à tous. <lang xml:lang="en-US">Good morning.</lang></speak>'
+
+    styles = _styles_spoken(spoken, text, lang="fr", ssml=True)
+
+    np.testing.assert_array_equal(styles[0], style_for_language(cloned, "f", stock))
+    np.testing.assert_array_equal(styles[-1], cloned)
+
+
+def test_stock_voices_and_blends_keep_their_style_in_a_lang_stretch(engine, stock):
+    for voice in ("af_heart", "af_heart(2)+am_michael(1)"):
+        styles = _styles_spoken(voice, MIXED, lang=None, ssml=True)
+        for style in styles:
+            np.testing.assert_array_equal(style, engine.resolve_voice(voice))
+
+
+def test_a_voice_element_inside_a_clone_text_keeps_the_stock_voice(engine, stock):
+    clone = stock["am_michael"]
+    spoken = StylePerLanguage(clone, localise)
+    text = (
+        '<speak>Hello. <voice name="ff_siwis"><lang xml:lang="fr-FR">Bonjour.</lang></voice> '
+        '<lang xml:lang="fr-FR">Au revoir.</lang></speak>'
+    )
+
+    styles = _styles_spoken(spoken, text, lang=None, ssml=True)
+
+    assert len(styles) == 3
+    np.testing.assert_array_equal(styles[0], clone)
+    np.testing.assert_array_equal(styles[1], stock["ff_siwis"])
+    np.testing.assert_array_equal(styles[2], style_for_language(clone, "f", stock))
+
+
+def test_each_language_style_is_computed_once_per_text(stock):
+    asked = []
+
+    def counting(style, code):
+        asked.append(code)
+        return localise(style, code)
+
+    spoken = StylePerLanguage(stock["af_heart"], counting)
+    text = (
+        '<speak>One. <lang xml:lang="fr-FR">Un.</lang> Two. <lang xml:lang="fr-FR">Deux.</lang> '
+        "Three.</speak>"
+    )
+
+    styles = _styles_spoken(spoken, text, lang=None, ssml=True)
+
+    assert sorted(asked) == ["a", "f"]
+    assert styles[1] is styles[3] and styles[0] is styles[2]
+
+
+@pytest.mark.model
+@pytest.mark.django_db
+def test_a_clone_job_renders_its_french_stretch_with_the_french_accent(
+    alice,
+    funded,  # noqa: F811
+    make_voice,  # noqa: F811
+    media,  # noqa: F811
+    stock,
+    monkeypatch,
+):
+    from synthesis import services
+    from synthesis.engine import engine as engine_module
+    from synthesis.models import Job
+
+    funded(alice)
+    voice = make_voice(alice)
+    cloned = voice_style_for_tts(user=alice, public_id=voice.public_id)
+    rendered, infer = [], engine_module._infer
+
+    def spy(model, chunk):
+        rendered.append(chunk.style)
+        return infer(model, chunk)
+
+    monkeypatch.setattr(engine_module, "_infer", spy)
+    job = services.job_submit(user=alice, text=MIXED, voice=voice.public_id, fmt="wav", ssml=True)
+    services.job_run(public_id=str(job.public_id))
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.error_message
+    french = style_for_language(cloned, "f", stock)
+    assert [np.array_equal(s, french) for s in rendered].count(True) >= 1
+    assert [np.array_equal(s, cloned) for s in rendered].count(True) >= 2
+    assert all(np.array_equal(s, french) or np.array_equal(s, cloned) for s in rendered)
 
 
 @pytest.mark.model

