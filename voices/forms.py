@@ -11,7 +11,7 @@ from voices.models import ConsentRecord, Voice
 from voices.prompts import CONSENT_STATEMENTS, GUIDED_PROMPTS, USES
 from voices.selectors import STAFF_STATES
 from voices.services.consent import ConsentFields
-from voices.uploads import audio_check, audio_probe, document_check
+from voices.uploads import audio_probe, document_check
 
 
 def _checked(check, *args, **kwargs):
@@ -55,8 +55,9 @@ class ConsentForm(forms.Form):
         return [self[f"statement_{key}"] for key, _ in CONSENT_STATEMENTS]
 
     def clean_recording(self):
+        # Header checks only, as for samples: the clone's worker decodes it and listens to it.
         return _checked(
-            audio_check,
+            audio_probe,
             self.cleaned_data.get("recording"),
             max_bytes=settings.VOICES_MAX_FILE_BYTES,
             what="consent recording",

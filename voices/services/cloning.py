@@ -178,8 +178,17 @@ def _samples_problem(*, voice: Voice) -> str:
 
 def _consent_problem(*, voice: Voice, samples: list[bytes]) -> str:
     """Why the consent does not let this clone go ahead ("" when it does); checks are recorded."""
+    from voices.cloning.errors import CloningError
+
     consent = ConsentRecord.objects.get(voice=voice)
-    evidence = consent_evidence(consent=consent, samples=samples)
+    try:
+        evidence = consent_evidence(consent=consent, samples=samples)
+    except CloningError as e:
+        # The request checked only the recording's header; this is the first full decode.
+        return (
+            f"The consent recording could not be decoded ({e}). Nothing was cloned. Record the "
+            "consent again."
+        )
     consent_verify(voice=voice, evidence=evidence)
     # Staff who listened and approved have the last word; the checks are still recorded.
     if evidence.passed or consent.verification == ConsentRecord.Verification.APPROVED:

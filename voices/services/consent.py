@@ -24,7 +24,7 @@ from voices.prompts import CONSENT_STATEMENTS, STATEMENT_VERSION, USES, spoken_s
 from voices.selectors import REVOKE_SALT
 from voices.services.samples import quota_check
 from voices.storage import file_save, files_delete, sha256_hex
-from voices.uploads import CheckedAudio, CheckedDocument
+from voices.uploads import CheckedDocument, ProbedAudio
 
 # The purpose of making a voice from the consent, as opposed to speaking with it for a use.
 CLONE = "clone"
@@ -39,7 +39,7 @@ class ConsentFields:
     speaker_name: str
     uses: list[str]
     signature: str
-    recording: CheckedAudio
+    recording: ProbedAudio
     speaker_email: str = ""
     project_name: str = ""
     uses_note: str = ""

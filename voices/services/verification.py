@@ -130,7 +130,15 @@ def take_separate_check(*, voice: Voice, checked: CheckedAudio) -> None:
     consent = take_same_file_check(voice=voice, data=checked.data)
     if consent is None or not consent.recording_file:
         return
-    if overlaps(_consent_fingerprint(consent), fingerprint(checked.audio, checked.sample_rate)):
+    from voices.cloning.errors import CloningError
+
+    try:
+        recorded = _consent_fingerprint(consent)
+    except CloningError:
+        # The consent request checked only the recording's header. One that does not decode
+        # shares no stretch with anything; the clone fails on it, saying so.
+        return
+    if overlaps(recorded, fingerprint(checked.audio, checked.sample_rate)):
         raise UploadRejected(SAME_TAKE_MESSAGE)
 
 
