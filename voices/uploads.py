@@ -102,13 +102,7 @@ def audio_sniff(data: bytes) -> tuple[str, str] | None:
 
 
 def audio_check(upload: UploadedFile | None, *, max_bytes: int, what: str) -> CheckedAudio:
-    data = upload_read(upload, max_bytes=max_bytes, what=what)
-    sniffed = audio_sniff(data)
-    if sniffed is None:
-        raise UploadRejected(
-            f"The {what} is not an audio file we can read. Upload {AUDIO_FORMATS} "
-            "(the file name does not matter; its content does)."
-        )
+    data, sniffed = _audio_read(upload, max_bytes=max_bytes, what=what)
     audio, sr = audio_decode(data, what=what)
     return CheckedAudio(data, sniffed[0], sniffed[1], audio, sr)
 
@@ -119,13 +113,7 @@ def audio_probe(upload: UploadedFile | None, *, max_bytes: int, what: str) -> Pr
     from voices.cloning.audio import probe
     from voices.cloning.errors import CloningError
 
-    data = upload_read(upload, max_bytes=max_bytes, what=what)
-    sniffed = audio_sniff(data)
-    if sniffed is None:
-        raise UploadRejected(
-            f"The {what} is not an audio file we can read. Upload {AUDIO_FORMATS} "
-            "(the file name does not matter; its content does)."
-        )
+    data, sniffed = _audio_read(upload, max_bytes=max_bytes, what=what)
     try:
         _, _, seconds = probe(data)
     except CloningError as e:
@@ -135,6 +123,20 @@ def audio_probe(upload: UploadedFile | None, *, max_bytes: int, what: str) -> Pr
     if seconds is not None and seconds < 0.5:
         raise UploadRejected(f"The {what} holds less than half a second of audio.")
     return ProbedAudio(data, sniffed[0], sniffed[1], seconds)
+
+
+def _audio_read(
+    upload: UploadedFile | None, *, max_bytes: int, what: str
+) -> tuple[bytes, tuple[str, str]]:
+    """The upload's bytes and (content type, extension), told by content, not by name."""
+    data = upload_read(upload, max_bytes=max_bytes, what=what)
+    sniffed = audio_sniff(data)
+    if sniffed is None:
+        raise UploadRejected(
+            f"The {what} is not an audio file we can read. Upload {AUDIO_FORMATS} "
+            "(the file name does not matter; its content does)."
+        )
+    return data, sniffed
 
 
 def audio_decode(data: bytes, *, what: str) -> tuple[np.ndarray, int]:
