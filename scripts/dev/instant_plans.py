@@ -1,16 +1,24 @@
 """Compare fixed instant-tier plans on dev speakers, from one set of renders per speaker.
 
     python scripts/dev/instant_plans.py --data DIR [--librispeech 8] [--speakers a,b]
+        [--shard K/N] --out records.jsonl
+    python scripts/dev/instant_plans.py --analyse records.jsonl [more.jsonl ...]
 
-Each speaker's candidates (the soft, sharp and pitch-matched blends, three surrogate proposals
-anchored at the soft blend, two anchored at the better of it and the nearest stock voice, the
-mapped step from the best) are rendered and scored once on the bank texts, as the search does,
-and once on the held-out texts against the held-out recording. A plan keeps the candidate its
-subset scores best on the bank texts; the table prints each plan's mean normalised held-out
-identity (both encoders) and its renders. Dev speakers only (``benchset``).
+Each speaker's candidates are rendered once on each bank text and once on the held-out texts:
+the nearest stock voice, the soft blend, two surrogate proposals
+anchored at the soft blend, one anchored at the better of it and the nearest stock voice, one
+anchored at the nearest stock voice, and two direct inverse maps from the reference embedding to
+walk coordinates (a ridge regression and a nearest-neighbour mean over the surrogate's training
+renders). For each candidate the record keeps the CAM++ similarity to the reference on both bank
+texts together (what the search scores) and on each alone, the long-term-spectrum distance to the
+reference, and the normalised held-out identity with both encoders. ``--analyse`` then replays
+plans (which candidates, scored how) on the records without rendering again: each plan keeps the
+candidate its rule scores best, and the table prints the mean held-out identity and the cost in
+rendered bank sentences. Dev speakers only (``benchset``).
 """
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -20,86 +28,223 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from voices.cloning.analysis import load_reference  # noqa: E402
+from voices.cloning.audio import median_pitch  # noqa: E402
 from voices.cloning.bank import load_bank  # noqa: E402
 from voices.cloning.bench import _embed, _stranger_embeddings, _Voices  # noqa: E402
 from voices.cloning.benchset import cases, select, strangers  # noqa: E402
-from voices.cloning.encoders import ENCODER_NAMES  # noqa: E402
+from voices.cloning.encoders import ENCODER_NAMES, embed16, normalise  # noqa: E402
 from voices.cloning.instant import baseline, blend_candidates  # noqa: E402
-from voices.cloning.proposals import mapped_candidate, surrogate_candidates  # noqa: E402
+from voices.cloning.proposals import surrogate_candidates  # noqa: E402
 from voices.cloning.render import get_renderer  # noqa: E402
-from voices.cloning.scoring import Scorer, reference_target  # noqa: E402
+from voices.cloning.scoring import (  # noqa: E402
+    Candidate,
+    Scorer,
+    long_term_spectrum,
+    reference_target,
+)
+from voices.cloning.surrogate import _SEMITONE  # noqa: E402
 from voices.cloning.texts import BANK_TEXTS  # noqa: E402
 
-PLANS = {
-    "full (3 blends, 2 proposals, mapped)": ("base", "soft", "A1", "A2", "sharp", "pitch", "M"),
-    "soft + 2 proposals": ("base", "soft", "A1", "A2"),
-    "soft + 1 proposal (shipped)": ("base", "soft", "A1"),
-    "3 proposals": ("base", "S1", "S2", "S3"),
-    "2 proposals": ("base", "S1", "S2"),
-    "1 proposal": ("base", "S1"),
-    "soft only": ("base", "soft"),
-    "nearest stock": ("base",),
-}
+
+def inverse_candidates(scorer: Scorer, anchor: Candidate) -> dict[str, Candidate]:
+    """Walk coordinates read straight off the reference embedding, as offsets from ``anchor``."""
+    model = scorer.surrogate()
+    if model is None:
+        return {}
+    target = scorer.target.embeddings["campplus"].astype(np.float64)
+    f0 = scorer.target.f0
+    band = np.ones(len(model.points), bool)
+    if f0 > 0:
+        band = np.abs(np.log(np.maximum(model.pitches, 1.0) / f0)) <= 3 * _SEMITONE
+        if band.sum() < 50:
+            band = np.ones(len(model.points), bool)
+    x, y = model.targets[band], model.points[band]
+    mx, my = x.mean(axis=0), y.mean(axis=0)
+    xc = x - mx
+    w = np.linalg.solve(xc.T @ xc + 1.0 * np.eye(xc.shape[1]), xc.T @ (y - my))
+    ridge = np.clip(my + (target - mx) @ w, model.low, model.high)
+    sims = x @ target
+    top = np.argsort(sims)[::-1][:10]
+    weights = np.exp((sims[top] - sims[top[0]]) / 0.02)
+    knn = (weights[:, None] * y[top]).sum(axis=0) / weights.sum()
+    here = scorer.basis.coordinates(anchor.timbre, anchor.prosody)
+    out = {}
+    for name, coords in (("R", ridge), ("K", knn)):
+        out[name] = Candidate(anchor.timbre, anchor.prosody, offset=np.clip(coords - here, -3, 3))
+    return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--librispeech", type=int, default=8)
-    parser.add_argument("--speakers", default="")
-    args = parser.parse_args()
+def collect(args: argparse.Namespace) -> int:
     renderer = get_renderer()
     bank = load_bank(renderer)
     voices = _Voices(renderer, bank)
     chosen = select(cases(args.data, "instant"), "dev", args.librispeech, args.speakers)
+    shard, shards = (int(x) for x in args.shard.split("/"))
+    chosen = chosen[shard::shards]
     pool = strangers(args.data)
     keys = np.array([k for k, _ in pool])
     stranger_emb = _stranger_embeddings(pool)
-    picks: dict[str, list[np.ndarray]] = {name: [] for name in PLANS}
     for case in chosen:
         began = time.process_time()
         ref = load_reference([clip.read() for clip in case.reference])
         target = reference_target(ref.speech16, ref.f0())
         scorer = Scorer(renderer, bank, target)
         base = baseline(bank, target)
-        soft, sharp, pitch = blend_candidates(bank, target)
-        cands = {"base": base, "soft": soft, "sharp": sharp, "pitch": pitch}
-        for cand in (soft, sharp, pitch):
-            cand.score = scorer.score(cand, BANK_TEXTS)
+        soft = blend_candidates(bank, target)[0]
+        cands = {"base": base, "soft": soft}
+        soft.score = scorer.score(soft, BANK_TEXTS)
         anchor = soft if soft.score > base.score else base
-        for i, c in enumerate(surrogate_candidates(scorer, soft, count=3), 1):
+        for i, c in enumerate(surrogate_candidates(scorer, soft, count=2), 1):
             cands[f"S{i}"] = c
-        for i, c in enumerate(surrogate_candidates(scorer, anchor, count=2), 1):
-            cands[f"A{i}"] = c
-        for name in ("S1", "S2", "S3", "A1", "A2"):
-            cands[name].score = scorer.score(cands[name], BANK_TEXTS)
-        best = max((cands[n] for n in PLANS["full (3 blends, 2 proposals, mapped)"][:-1]),
-                   key=lambda c: c.score)  # fmt: skip
-        cands["M"] = mapped_candidate(scorer, best)
-        cands["M"].score = scorer.score(cands["M"], BANK_TEXTS)
+        cands["A1"] = surrogate_candidates(scorer, anchor, count=1)[0]
+        cands["B1"] = surrogate_candidates(scorer, base, count=1)[0]
+        cands.update(inverse_candidates(scorer, soft))
         held = {e: _embed(case.held, e) for e in ENCODER_NAMES}
         refe = {e: _embed(case.reference, e) for e in ENCODER_NAMES}
         others = keys != case.speaker
-        norm = {}
+        seen: dict[bytes, dict] = {}
+        record = {"speaker": case.speaker, "f0": target.f0, "seconds": ref.speech_seconds}
+        record["candidates"] = {}
         for name, cand in cands.items():
-            emb = voices.of_style(scorer.style(cand))
-            row = []
+            style = scorer.style(cand)
+            key = style.tobytes()
+            if key in seen:
+                record["candidates"][name] = dict(seen[key], same=True)
+                continue
+            parts = [renderer.render(t, style) for t in BANK_TEXTS]
+            both = np.concatenate(parts)
+            cam = target.embeddings["campplus"]
+            row = {
+                "cam": float(normalise(embed16(both, "campplus")) @ cam),
+                "cam_t": [float(normalise(embed16(p, "campplus")) @ cam) for p in parts],
+                "ltas": float(np.sqrt(np.mean((long_term_spectrum(both) - target.ltas) ** 2))),
+                "ltas_t": [
+                    float(np.sqrt(np.mean((long_term_spectrum(p) - target.ltas) ** 2)))
+                    for p in parts
+                ],
+                "f0": median_pitch(both),
+                "secs": len(both) / 16000,
+            }
+            emb = voices.of_style(style)
+            norm = []
             for e in ENCODER_NAMES:
                 strg = float(np.mean(stranger_emb[e][others] @ held[e]))
-                row.append((float(emb[e] @ held[e]) - strg) / (float(refe[e] @ held[e]) - strg))
-            norm[name] = np.array(row)
-        line = []
-        for plan, members in PLANS.items():
-            pick = max(members, key=lambda n: cands[n].score)
-            picks[plan].append(norm[pick])
-            line.append(f"{pick}:{norm[pick][0]:.2f}/{norm[pick][1]:.2f}")
-        print(f"{case.speaker:34s} cpu {time.process_time() - began:5.0f}s  " + " ".join(line))
-        sys.stdout.flush()
-    print(f"\n{'plan':40s} {'campplus':>8s} {'resemblyzer':>11s}  (mean norm, {len(chosen)} dev)")
-    for plan, values in picks.items():
-        mean = np.mean(values, axis=0)
-        print(f"{plan:40s} {mean[0]:8.3f} {mean[1]:11.3f}")
+                norm.append((float(emb[e] @ held[e]) - strg) / (float(refe[e] @ held[e]) - strg))
+            row["norm"] = norm
+            seen[key] = row
+            record["candidates"][name] = row
+        with open(args.out, "a") as f:
+            f.write(json.dumps(record) + "\n")
+        best = max(record["candidates"].items(), key=lambda kv: kv[1]["norm"][0])
+        print(
+            f"{case.speaker:34s} cpu {time.process_time() - began:5.0f}s "
+            f"best-by-heldout {best[0]} {best[1]['norm'][0]:.2f}",
+            flush=True,
+        )
     return 0
+
+
+def _pick(cands: dict, members: tuple[str, ...], rule: str, w: float) -> str:
+    def value(name: str) -> float:
+        c = cands[name]
+        if rule == "cam":
+            return c["cam"]
+        if rule == "cam+ltas":
+            return c["cam"] - w * c["ltas"]
+        if rule == "ltas-then-cam":
+            return c["cam"] - w * c["ltas"] if name != "base" else -np.inf
+        if rule == "t0":
+            return c["cam_t"][0]
+        if rule == "t0+ltas":
+            return c["cam_t"][0] - w * c["ltas_t"][0]
+        raise ValueError(rule)
+
+    best = max(members, key=value)
+    if rule == "ltas-then-cam" and "base" in members and cands["base"]["cam"] > cands[best]["cam"]:
+        return "base"  # the nearest voice's score comes free from the bank, without a spectrum
+    return best
+
+
+def _halving(cands: dict, members: tuple[str, ...], w: float, keep: int) -> str:
+    """Score every member on one bank text, finish the ``keep`` best on the second, compare
+    those with the nearest stock voice on both (its score is free)."""
+    firsts = [m for m in members if m != "base"]
+    ranked = sorted(firsts, key=lambda n: cands[n]["cam_t"][0] - w * cands[n]["ltas_t"][0])
+    final = ("base", *ranked[::-1][:keep]) if "base" in members else tuple(ranked[::-1][:keep])
+    return _pick(cands, final, "cam+ltas", w)
+
+
+PLANS = {
+    "nearest stock": ("base",),
+    "soft only": ("base", "soft"),
+    "shipped: soft + A1": ("base", "soft", "A1"),
+    "soft + A1 + S2": ("base", "soft", "A1", "S2"),
+    "soft + A1 + R": ("base", "soft", "A1", "R"),
+    "soft + A1 + K": ("base", "soft", "A1", "K"),
+    "soft + A1 + B1": ("base", "soft", "A1", "B1"),
+    "soft + A1 + B1 + R + K": ("base", "soft", "A1", "B1", "R", "K"),
+    "soft + A1 + S2 + B1 + K": ("base", "soft", "A1", "S2", "B1", "K"),
+    "all": ("base", "soft", "S1", "S2", "A1", "B1", "R", "K"),
+}
+
+
+def analyse(paths: list[Path]) -> int:
+    records = [json.loads(line) for p in paths for line in p.read_text().splitlines() if line]
+    n = len(records)
+    print(f"{n} dev speakers; mean normalised held-out identity CAM++ / Resemblyzer")
+    oracle = np.mean([max(c["norm"][0] for c in r["candidates"].values()) for r in records])
+    print(f"(oracle by held-out CAM++: {oracle:.3f})")
+    print("per candidate (always that one):")
+    for name in PLANS["all"]:
+        vals = np.array([r["candidates"][name]["norm"] for r in records])
+        print(f"  {name:6s} {vals[:, 0].mean():6.3f} {vals[:, 1].mean():6.3f}")
+    rows = []
+    for plan, members in PLANS.items():
+        cost = 2 * (len(members) - 1)  # rendered bank sentences; the nearest voice is free
+        for rule, w in (("cam", 0), ("cam+ltas", 0.05), ("cam+ltas", 0.1), ("cam+ltas", 0.2),
+                        ("ltas-then-cam", 0.1), ("t0", 0), ("t0+ltas", 0.1)):  # fmt: skip
+            if rule.startswith("t0") and "base" in members:
+                # one text: the nearest voice must be rendered too to compare on that text
+                c = len(members)
+            else:
+                c = cost if not rule.startswith("t0") else len(members) - 1
+            vals = np.array(
+                [r["candidates"][_pick(r["candidates"], members, rule, w)]["norm"] for r in records]
+            )
+            rows.append((plan, f"{rule} {w}", c, vals.mean(axis=0), vals))
+        for keep in (1, 2):
+            for w in (0.0, 0.1):
+                vals = np.array(
+                    [r["candidates"][_halving(r["candidates"], members, w, keep)]["norm"]
+                     for r in records]
+                )  # fmt: skip
+                c = (len(members) - 1) + keep
+                rows.append((plan, f"halve{keep} {w}", c, vals.mean(axis=0), vals))
+    base = next(r for r in rows if r[0] == "shipped: soft + A1" and r[1] == "cam 0")
+    print(f"\n{'plan':28s} {'rule':14s} {'sent':>4s} {'cam++':>6s} {'resem':>6s} {'both':>6s}"
+          "  wins vs shipped (cam/res)")  # fmt: skip
+    for plan, rule, c, mean, vals in rows:
+        wins = (vals > base[4]).sum(axis=0)
+        loss = (vals < base[4]).sum(axis=0)
+        print(
+            f"{plan:28s} {rule:14s} {c:4d} {mean[0]:6.3f} {mean[1]:6.3f} {mean.mean():6.3f}"
+            f"  +{wins[0]}-{loss[0]} / +{wins[1]}-{loss[1]}"
+        )
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path)
+    parser.add_argument("--librispeech", type=int, default=8)
+    parser.add_argument("--speakers", default="")
+    parser.add_argument("--shard", default="0/1")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--analyse", type=Path, nargs="*")
+    args = parser.parse_args()
+    if args.analyse:
+        return analyse(args.analyse)
+    return collect(args)
 
 
 if __name__ == "__main__":

@@ -151,3 +151,40 @@ def test_a_candidates_speech_is_embedded_once_per_encoder(monkeypatch):
     assert embedded == ["campplus"]
     scorer.score(cand, texts, "resemblyzer")
     assert embedded == ["campplus", "resemblyzer"]
+
+
+class SpectralScorer:
+    """Proposal offsets decide the scores: CAM++ rises with the offset, and so does the
+    distance between long-term spectra."""
+
+    bank = target = None
+
+    def score(self, cand, texts) -> float:
+        return 0.5 if cand.offset is None else 0.5 + 0.1 * float(cand.offset[0])
+
+    def spectral_distance(self, cand, texts) -> float:
+        return 4.0 if cand.offset is None else 4.0 + 2.0 * float(cand.offset[0])
+
+
+def test_the_instant_tier_can_rank_candidates_by_similarity_and_spectrum(clock):
+    # Proposal 1: CAM++ 0.6 at 6 dB; proposal 2: CAM++ 0.7 at 8 dB; the soft blend 0.5 at 4 dB.
+    plan = replace(CONFIG, instant_proposals=2)
+    by_similarity = _search(SpectralScorer(), config=plan)
+    assert np.array_equal(by_similarity.offset, np.full(2, 2.0))
+    # 0.1 per dB: 0.1, 0.0 and -0.1, so the blend, closest in spectrum, wins.
+    weighted = _search(SpectralScorer(), config=replace(plan, instant_ltas_weight=0.1))
+    assert weighted.offset is None and weighted.score == 0.5
+    # The reported score stays the CAM++ similarity, and the nearest stock voice (no spectrum)
+    # is compared by it alone: here its 0.4 loses, at 0.55 it wins.
+    start = Candidate(np.array([1.0, 0.0]), np.array([1.0, 0.0]), 0.55)
+    kept = instant_search(
+        SpectralScorer(), start, tier="instant", config=replace(plan, instant_ltas_weight=0.1)
+    )
+    assert kept is start
+
+
+def test_the_spectrum_weight_leaves_the_professional_start_to_cam_alone(clock):
+    start = Candidate(np.array([1.0, 0.0]), np.array([1.0, 0.0]), 0.4)
+    config = replace(CONFIG, instant_ltas_weight=0.1)
+    best = instant_search(SpectralScorer(), start, tier="professional", config=config)
+    assert best.offset is not None and best.score == max(0.5 + 0.1 * i for i in range(1, 5))

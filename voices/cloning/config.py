@@ -25,6 +25,9 @@ class CloneConfig:
     instant_proposals: int = 1
     instant_mapped_step: bool = False
     instant_time_limit: float = 300.0
+    # The instant tier ranks its rendered candidates by CAM++ minus this many similarity units
+    # per dB of long-term-spectrum distance (0: CAM++ alone).
+    instant_ltas_weight: float = 0.0
     # The professional tier starts its walk from the same kind of search, with more candidates
     # (its budget is minutes, not seconds).
     professional_blends: int = 3

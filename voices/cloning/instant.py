@@ -116,17 +116,27 @@ def instant_search(
     best, done = start, 0
     planned = search_plan(tier, config).candidates
     share = 100.0 if tier == "instant" else 10.0
+    # The instant tier ranks the voices it rendered by CAM++ and the distance between long-term
+    # spectra, so one encoder's taste for a voice that sounds wrong decides less; the nearest
+    # stock voice (not rendered, no spectrum) is then compared by CAM++ alone.
+    weight = config.instant_ltas_weight if tier == "instant" else 0.0
+    rendered: Candidate | None = None
+    rendered_value = -np.inf
 
     def consider(cand: Candidate) -> None:
-        nonlocal best, done
+        nonlocal best, done, rendered, rendered_value
         raise_if_cancelled(should_cancel)
         if deadline is not None and time.monotonic() > deadline:
             raise CloningTimedOut(
                 "the server was too busy to finish the clone in time; please try again"
             )
         cand.score = scorer.score(cand, BANK_TEXTS)
-        if cand.score > best.score:
-            best = cand
+        value = cand.score
+        if weight > 0:
+            value -= weight * scorer.spectral_distance(cand, BANK_TEXTS)
+        if value > rendered_value:
+            rendered, rendered_value = cand, value
+        best = rendered if rendered.score > start.score else start
         done += 1
         if progress:
             progress(share * done / (planned + 1), best.score)

@@ -211,8 +211,15 @@ class Scorer:
             coords = self.basis.coordinates(cand.timbre, cand.prosody) + cand.offset
             # Measured pitch (20 ms): the refitted model's pitch band is then exact here.
             self.observed.append((coords, self.embedding(cand, texts), median_pitch(audio)))
-        distance = float(np.sqrt(np.mean((long_term_spectrum(audio) - self.target.ltas) ** 2)))
-        return similarity - self.config.ltas_weight * distance, similarity
+        return similarity - self.config.ltas_weight * self.spectral_distance(
+            cand, texts
+        ), similarity
+
+    def spectral_distance(self, cand: Candidate, texts: Sequence[str]) -> float:
+        """RMS distance in dB between the long-term spectra of the candidate's speech and the
+        reference: an encoder-free measure of brightness and darkness."""
+        spectrum = long_term_spectrum(self.audio(cand, texts))
+        return float(np.sqrt(np.mean((spectrum - self.target.ltas) ** 2)))
 
     def final_scores(self, best: Candidate) -> dict[str, float]:
         """Both encoders on the bank texts (the search already rendered them for ``best``)."""
