@@ -183,19 +183,22 @@ def joined_across(runs: Iterable[Iterable[Piece]]) -> Iterator[Piece]:
     pitch or rate, a mark) is packed, and cut, as the same sentence without the markup."""
     carry: Piece | None = None
     for pieces in runs:
-        previous = None
+        held: Piece | None = None
         for piece in pieces:
-            if previous is not None:
-                yield previous
             if carry is not None:
                 piece = Piece(f"{carry.phonemes} {piece.phonemes}", piece.pause_after)
                 carry = None
-            previous = piece
-        if previous is not None:
-            if previous.pause_after >= SENTENCE_PAUSE_S:
-                yield previous
+            if held is not None:
+                yield held
+                held = None
+            if piece.pause_after >= SENTENCE_PAUSE_S:
+                # A sentence's end is never joined to what follows: out at once, so the first
+                # chunk does not wait for one more sentence to be phonemized.
+                yield piece
             else:
-                carry = previous
+                held = piece  # joined to the next run's first piece if it ends this run
+        if held is not None:
+            carry = held
     if carry is not None:
         yield carry
 
