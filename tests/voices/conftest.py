@@ -188,3 +188,10 @@ def analyse_pending() -> list[Sample]:
     pending = Sample.objects.filter(status=Sample.Status.ANALYSING).values_list("pk", flat=True)
     with TestCase.captureOnCommitCallbacks(execute=True):
         return [sample_analyse(sample_id=pk) for pk in list(pending)]
+
+
+def broker_stand_in(monkeypatch, task) -> list:
+    """What ``task.apply_async`` would send to the broker, as (args, options); nothing is sent."""
+    sent: list = []
+    monkeypatch.setattr(task, "apply_async", lambda args, kwargs=None, **o: sent.append((args, o)))
+    return sent

@@ -18,6 +18,7 @@ from tests.voices.conftest import (
     LJ_SAMPLES,
     STRANGER,
     analyse_pending,
+    broker_stand_in,
     flac_bytes,
     poll_clone_page,
 )
@@ -35,11 +36,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def queued(monkeypatch):
     """Clone tasks sent to the broker, as (args, options); nothing reaches a real broker."""
-    sent = []
-    monkeypatch.setattr(
-        voice_clone_task, "apply_async", lambda args, kwargs=None, **o: sent.append((args, o))
-    )
-    return sent
+    return broker_stand_in(monkeypatch, voice_clone_task)
 
 
 def _never(**kwargs):

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 import voices.cloning.audio
-from tests.voices.conftest import LJ_SAMPLES, analyse_pending, media_files, upload_sample
+from tests.voices.conftest import (
+    LJ_SAMPLES,
+    analyse_pending,
+    broker_stand_in,
+    media_files,
+    upload_sample,
+)
 from voices.exceptions import CloneRefused
 from voices.models import Sample
 from voices.selectors import user_storage_bytes
@@ -24,11 +30,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sent(monkeypatch):
     """Analysis tasks sent to the broker, as (args, options)."""
-    calls = []
-    monkeypatch.setattr(
-        sample_analyse_task, "apply_async", lambda args, kwargs=None, **o: calls.append((args, o))
-    )
-    return calls
+    return broker_stand_in(monkeypatch, sample_analyse_task)
 
 
 def _no_decoding(*args, **kwargs):
