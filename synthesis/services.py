@@ -326,9 +326,23 @@ class _Beat:
             raise errors.JobCancelled("The job was cancelled or taken over.")
 
 
-def _timed_chunks(job: Job, request: dict[str, Any]) -> Iterator[tuple[np.ndarray, Any]]:
-    """The job's audio chunks, with word times when it asked for them. A model file without
-    durations fails an API request for times, and gives the playground audio without them."""
+class _Untimed:
+    """Chunks with no word times and no marks reached: what a job that did not ask for times
+    (or whose model file has no durations) produces, shaped like the engine's timed stream."""
+
+    marks: tuple[()] = ()
+
+    def __init__(self, chunks: Iterator[np.ndarray]) -> None:
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[tuple[np.ndarray, tuple[()]]]:
+        return ((chunk, ()) for chunk in self._chunks)
+
+
+def _timed_chunks(job: Job, request: dict[str, Any]) -> Any:
+    """The job's audio chunks, with word times and SSML marks when it asked for them. A model
+    file without durations fails an API request for times, and gives the playground audio
+    without them."""
     from synthesis.engine.errors import TimestampsUnavailable
 
     if job.with_timestamps:
@@ -337,7 +351,7 @@ def _timed_chunks(job: Job, request: dict[str, Any]) -> Iterator[tuple[np.ndarra
         except TimestampsUnavailable:
             if job.source == "api":
                 raise
-    return ((chunk, ()) for chunk in _engine().stream(job.text, **request))
+    return _Untimed(_engine().stream(job.text, **request))
 
 
 def _produce(job: Job, writer: AudioWriter, sink: Any, listen: Any) -> _AudioStats:
@@ -374,7 +388,7 @@ def _produce(job: Job, writer: AudioWriter, sink: Any, listen: Any) -> _AudioSta
             # Back here once the encoder has handed out all it made of this chunk.
             writer.words(timed_words)
         # All marks are reached once the stream is exhausted.
-        stats.marks = [[m.name, m.time_seconds] for m in getattr(timed, "marks", ())]
+        stats.marks = [[m.name, m.time_seconds] for m in timed.marks]
 
     # The relay gets the stream (FLAC's header says "length unknown"); the stored copy gets
     # the real length once the end is known, so a downloaded file reads everywhere.

@@ -26,6 +26,18 @@ TEXT = "One two three. Four five six."
 CHUNK = 4800  # 0.2 s
 
 
+class Scripted:
+    """The scripted chunks, shaped like the engine's timed stream (a text with no marks)."""
+
+    marks = ()
+
+    def __init__(self, chunks):
+        self._chunks = chunks
+
+    def __iter__(self):
+        return self._chunks
+
+
 class ScriptedEngine:
     """Chunks of 0.2 s, one word each; after the first chunk it waits for ``go``."""
 
@@ -41,6 +53,9 @@ class ScriptedEngine:
         return iter(())
 
     def stream_timed(self, text, **request):
+        return Scripted(self._chunks(text))
+
+    def _chunks(self, text):
         words = text.split()
         for i in range(self.chunks):
             if i == 1 and not self.go.wait(timeout=60):

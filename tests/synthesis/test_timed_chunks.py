@@ -23,8 +23,10 @@ def engine(monkeypatch):
 
 def test_the_playground_gets_audio_without_times():
     job = Job(text="Hi.", with_timestamps=True, source="web")
-    chunks = list(services._timed_chunks(job, {}))
+    timed = services._timed_chunks(job, {})
+    chunks = list(timed)
     assert len(chunks) == 1 and chunks[0][1] == ()
+    assert list(timed.marks) == []
 
 
 def test_an_api_request_for_times_fails_with_the_reason():
