@@ -5,15 +5,16 @@
     python scripts/dev/instant_plans.py --analyse records.jsonl [more.jsonl ...]
 
 Each speaker's candidates are rendered once on each bank text and once on the held-out texts:
-the nearest stock voice, the soft blend, two surrogate proposals
-anchored at the soft blend, one anchored at the better of it and the nearest stock voice, one
-anchored at the nearest stock voice, and two direct inverse maps from the reference embedding to
-walk coordinates (a ridge regression and a nearest-neighbour mean over the surrogate's training
-renders). For each candidate the record keeps the CAM++ similarity to the reference on both bank
-texts together (what the search scores) and on each alone, the long-term-spectrum distance to the
-reference, and the normalised held-out identity with both encoders. ``--analyse`` then replays
-plans (which candidates, scored how) on the records without rendering again: each plan keeps the
-candidate its rule scores best, and the table prints the mean held-out identity and the cost in
+the nearest stock voice, the soft blend, two surrogate proposals anchored at the soft blend,
+one anchored at the better of it and the nearest stock voice, one anchored at the nearest stock
+voice, the two points read off the reference embedding (``proposals.inverse_candidates``: a
+ridge regression back to walk coordinates, and the mean of the surrogate's nearest renders), and
+three style averages of two candidates. For each candidate the record keeps the CAM++
+similarity to the reference on both bank texts together (what the search scores) and on each
+alone, the long-term-spectrum distance to the reference, and the normalised held-out identity
+with both encoders. ``--analyse`` then replays plans (which candidates, scored how) on the
+records without rendering again: each plan keeps the candidate its rule scores best, and the
+table prints the mean held-out identity and the cost in
 rendered bank sentences. Dev speakers only (``benchset``).
 """
 
@@ -34,44 +35,14 @@ from voices.cloning.bench import _embed, _stranger_embeddings, _Voices  # noqa: 
 from voices.cloning.benchset import cases, select, strangers  # noqa: E402
 from voices.cloning.encoders import ENCODER_NAMES, embed16, normalise  # noqa: E402
 from voices.cloning.instant import baseline, blend_candidates  # noqa: E402
-from voices.cloning.proposals import surrogate_candidates  # noqa: E402
+from voices.cloning.proposals import inverse_candidates, surrogate_candidates  # noqa: E402
 from voices.cloning.render import get_renderer  # noqa: E402
 from voices.cloning.scoring import (  # noqa: E402
-    Candidate,
     Scorer,
     long_term_spectrum,
     reference_target,
 )
-from voices.cloning.surrogate import _SEMITONE  # noqa: E402
 from voices.cloning.texts import BANK_TEXTS  # noqa: E402
-
-
-def inverse_candidates(scorer: Scorer, anchor: Candidate) -> dict[str, Candidate]:
-    """Walk coordinates read straight off the reference embedding, as offsets from ``anchor``."""
-    model = scorer.surrogate()
-    if model is None:
-        return {}
-    target = scorer.target.embeddings["campplus"].astype(np.float64)
-    f0 = scorer.target.f0
-    band = np.ones(len(model.points), bool)
-    if f0 > 0:
-        band = np.abs(np.log(np.maximum(model.pitches, 1.0) / f0)) <= 3 * _SEMITONE
-        if band.sum() < 50:
-            band = np.ones(len(model.points), bool)
-    x, y = model.targets[band], model.points[band]
-    mx, my = x.mean(axis=0), y.mean(axis=0)
-    xc = x - mx
-    w = np.linalg.solve(xc.T @ xc + 1.0 * np.eye(xc.shape[1]), xc.T @ (y - my))
-    ridge = np.clip(my + (target - mx) @ w, model.low, model.high)
-    sims = x @ target
-    top = np.argsort(sims)[::-1][:10]
-    weights = np.exp((sims[top] - sims[top[0]]) / 0.02)
-    knn = (weights[:, None] * y[top]).sum(axis=0) / weights.sum()
-    here = scorer.basis.coordinates(anchor.timbre, anchor.prosody)
-    out = {}
-    for name, coords in (("R", ridge), ("K", knn)):
-        out[name] = Candidate(anchor.timbre, anchor.prosody, offset=np.clip(coords - here, -3, 3))
-    return out
 
 
 def collect(args: argparse.Namespace) -> int:
@@ -98,15 +69,19 @@ def collect(args: argparse.Namespace) -> int:
             cands[f"S{i}"] = c
         cands["A1"] = surrogate_candidates(scorer, anchor, count=1)[0]
         cands["B1"] = surrogate_candidates(scorer, base, count=1)[0]
-        cands.update(inverse_candidates(scorer, soft))
+        cands["R"], cands["K"] = inverse_candidates(scorer, soft)
+        # Style averages of two candidates: a midpoint the search never renders on its own.
+        styles = {name: scorer.style(c) for name, c in cands.items()}
+        for name, (a, b) in {"M": ("soft", "A1"), "MK": ("A1", "K"), "MB": ("base", "A1")}.items():
+            if a in styles and b in styles:
+                styles[name] = (styles[a] + styles[b]) / 2
         held = {e: _embed(case.held, e) for e in ENCODER_NAMES}
         refe = {e: _embed(case.reference, e) for e in ENCODER_NAMES}
         others = keys != case.speaker
         seen: dict[bytes, dict] = {}
         record = {"speaker": case.speaker, "f0": target.f0, "seconds": ref.speech_seconds}
         record["candidates"] = {}
-        for name, cand in cands.items():
-            style = scorer.style(cand)
+        for name, style in styles.items():
             key = style.tobytes()
             if key in seen:
                 record["candidates"][name] = dict(seen[key], same=True)
@@ -184,12 +159,19 @@ PLANS = {
     "soft + A1 + B1": ("base", "soft", "A1", "B1"),
     "soft + A1 + B1 + R + K": ("base", "soft", "A1", "B1", "R", "K"),
     "soft + A1 + S2 + B1 + K": ("base", "soft", "A1", "S2", "B1", "K"),
-    "all": ("base", "soft", "S1", "S2", "A1", "B1", "R", "K"),
+    "soft + A1 + M": ("base", "soft", "A1", "M"),
+    "inverse map only": ("R",),
+    "nearest + R": ("base", "R"),
+    "soft + R": ("base", "soft", "R"),
+    "R + K": ("base", "R", "K"),
+    "all": ("base", "soft", "S1", "S2", "A1", "B1", "R", "K", "M", "MK", "MB"),
 }
 
 
-def analyse(paths: list[Path]) -> int:
+def analyse(paths: list[Path], only: str = "") -> int:
     records = [json.loads(line) for p in paths for line in p.read_text().splitlines() if line]
+    if only:
+        records = [r for r in records if r["speaker"].startswith(only)]
     n = len(records)
     print(f"{n} dev speakers; mean normalised held-out identity CAM++ / Resemblyzer")
     oracle = np.mean([max(c["norm"][0] for c in r["candidates"].values()) for r in records])
@@ -200,7 +182,8 @@ def analyse(paths: list[Path]) -> int:
         print(f"  {name:6s} {vals[:, 0].mean():6.3f} {vals[:, 1].mean():6.3f}")
     rows = []
     for plan, members in PLANS.items():
-        cost = 2 * (len(members) - 1)  # rendered bank sentences; the nearest voice is free
+        # rendered bank sentences; the nearest voice is free, a lone candidate is not rendered
+        cost = 0 if len(members) == 1 else 2 * (len(members) - int("base" in members))
         for rule, w in (("cam", 0), ("cam+ltas", 0.05), ("cam+ltas", 0.1), ("cam+ltas", 0.2),
                         ("ltas-then-cam", 0.1), ("t0", 0), ("t0+ltas", 0.1)):  # fmt: skip
             if rule.startswith("t0") and "base" in members:
@@ -241,9 +224,10 @@ def main() -> int:
     parser.add_argument("--shard", default="0/1")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--analyse", type=Path, nargs="*")
+    parser.add_argument("--only", default="", help="analyse speakers whose name starts so")
     args = parser.parse_args()
     if args.analyse:
-        return analyse(args.analyse)
+        return analyse(args.analyse, args.only)
     return collect(args)
 
 

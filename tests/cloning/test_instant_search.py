@@ -11,8 +11,10 @@ from voices.cloning.errors import CloningTimedOut
 from voices.cloning.instant import instant_search, planned_candidates
 from voices.cloning.scoring import Candidate, Scorer
 
-# Every candidate kind: three blends, two proposals, the mapped step.
-FULL = replace(CONFIG, instant_blends=3, instant_proposals=2, instant_mapped_step=True)
+# Every candidate kind: three blends, two proposals, the two read-off points, the mapped step.
+FULL = replace(
+    CONFIG, instant_blends=3, instant_proposals=2, instant_inverse=True, instant_mapped_step=True
+)
 
 
 class SlowScorer:
@@ -44,6 +46,13 @@ def clock(monkeypatch):
     )
     monkeypatch.setattr(
         instant,
+        "inverse_candidates",
+        lambda scorer, anchor, config: [
+            Candidate(anchor.timbre, anchor.prosody, offset=np.full(2, 10.0 + i)) for i in range(2)
+        ],
+    )
+    monkeypatch.setattr(
+        instant,
         "mapped_candidate",
         lambda scorer, best, config: Candidate(best.timbre, best.prosody, offset=np.zeros(2)),
     )
@@ -59,16 +68,25 @@ def _search(scorer: SlowScorer, deadline: float | None = None, config=CONFIG) ->
 def test_every_candidate_of_the_full_plan_is_scored_however_slow_the_machine(clock, seconds):
     scorer = SlowScorer(clock, seconds=seconds)
     best = _search(scorer, deadline=1000.0, config=FULL)
-    # Three blends, the surrogate model's two proposals and the mapped step, on any machine.
-    assert scorer.scored == planned_candidates("instant", FULL) == 6
+    # Three blends, the surrogate model's two proposals, the two read-off points and the
+    # mapped step, on any machine.
+    assert scorer.scored == planned_candidates("instant", FULL) == 8
     assert np.array_equal(best.offset, np.zeros(2))  # the mapped step scored highest
 
 
-def test_the_shipped_plan_scores_the_soft_blend_then_one_proposal(clock):
+def test_the_shipped_plan_scores_the_two_points_read_off_the_reference(clock):
     scorer = SlowScorer(clock, seconds=7.0)
     best = _search(scorer, deadline=1000.0)
     assert scorer.scored == planned_candidates("instant") == 2
-    assert np.array_equal(best.offset, np.full(2, 1.0))  # the proposal scored higher
+    assert np.array_equal(best.offset, np.full(2, 11.0))  # the second one scored higher
+    # Both are offsets from the soft blend, which is not rendered itself.
+    assert np.array_equal(best.timbre, np.ones(2) / 2)
+
+
+def test_the_nearest_stock_voice_is_kept_when_the_read_off_points_score_lower(clock):
+    start = Candidate(np.array([1.0, 0.0]), np.array([1.0, 0.0]), 0.9)
+    best = instant_search(SlowScorer(clock, seconds=1.0), start, tier="instant")
+    assert best is start
 
 
 def test_without_a_scored_blend_the_proposals_are_anchored_at_the_soft_blend(clock, monkeypatch):
@@ -81,7 +99,8 @@ def test_without_a_scored_blend_the_proposals_are_anchored_at_the_soft_blend(clo
 
     monkeypatch.setattr(instant, "surrogate_candidates", remember)
     scorer = SlowScorer(clock, seconds=1.0)
-    _search(scorer, config=replace(CONFIG, instant_blends=0, instant_proposals=2))
+    plan = replace(CONFIG, instant_blends=0, instant_proposals=2, instant_inverse=False)
+    _search(scorer, config=plan)
     assert scorer.scored == 2
     assert anchors[0].score == -1.0 and anchors[0].offset is None  # the unscored soft blend
 
@@ -168,7 +187,7 @@ class SpectralScorer:
 
 def test_the_instant_tier_can_rank_candidates_by_similarity_and_spectrum(clock):
     # Proposal 1: CAM++ 0.6 at 6 dB; proposal 2: CAM++ 0.7 at 8 dB; the soft blend 0.5 at 4 dB.
-    plan = replace(CONFIG, instant_proposals=2)
+    plan = replace(CONFIG, instant_blends=1, instant_proposals=2, instant_inverse=False)
     by_similarity = _search(SpectralScorer(), config=plan)
     assert np.array_equal(by_similarity.offset, np.full(2, 2.0))
     # 0.1 per dB: 0.1, 0.0 and -0.1, so the blend, closest in spectrum, wins.

@@ -5,7 +5,9 @@ import pytest
 
 from voices.cloning.surrogate import (
     fit_surrogate,
+    inverse_map,
     load_surrogate,
+    neighbour_mean,
     propose,
     save_surrogate,
 )
@@ -87,6 +89,30 @@ def test_proposals_stay_near_the_speakers_pitch():
     semitones = lambda c: 12 * np.log2(pitch(c)[0] / 100.0)  # noqa: E731
     assert semitones(free) > 4.0
     assert semitones(held) < 2.5
+
+
+def test_the_read_off_points_land_near_the_voice_that_made_the_target():
+    embed, _, points, model = _fitted()
+    goal = np.array([0.5, -0.4, 0.3, 0.0, -0.2, 0.4, 0.1, -0.1])
+    target = embed(goal)[0]
+    typical = np.linalg.norm(points - points.mean(axis=0), axis=1).mean()
+    for found in (inverse_map(model, target, f0=0.0), neighbour_mean(model, target, f0=0.0)):
+        # Both stay in the box the renders covered and sound more like the target than the
+        # centre of the space does.
+        assert np.all(found >= model.low) and np.all(found <= model.high)
+        assert float(embed(found)[0] @ target) > float(embed(points.mean(axis=0))[0] @ target)
+        assert np.linalg.norm(found - goal) < 0.6 * typical
+
+
+def test_the_nearest_renders_are_taken_near_the_speakers_pitch():
+    embed, pitch, _, model = _fitted()
+    # A target made at 100 Hz, read for a speaker at 100 Hz and for one at 130 Hz: the
+    # renders averaged for the second are all within two semitones of 130 Hz.
+    target = embed(np.zeros(SIZE))[0]
+    low = neighbour_mean(model, target, f0=100.0, semitones=2.0)
+    high = neighbour_mean(model, target, f0=130.0, semitones=2.0)
+    assert 100.0 * 2 ** (-2 / 12) < pitch(low)[0] < 100.0 * 2 ** (2 / 12)
+    assert pitch(high)[0] > 130.0 * 2 ** (-2 / 12)
 
 
 def test_a_model_is_used_only_for_the_voices_and_basis_it_was_fitted_for(tmp_path):

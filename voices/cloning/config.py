@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 Tier = Literal["instant", "professional"]
-METHOD_VERSION = "gated-stock-blend+surrogate+f0-prosody+step-map+pc-walk-ltas-avg+refit-rounds/8"
+METHOD_VERSION = (
+    "gated-stock-blend+surrogate+inverse-map+f0-prosody+step-map+pc-walk-ltas-avg+refit-rounds/9"
+)
 OPTIMISED_ENCODER = "campplus"  # Resemblyzer is kept as the independent judge
 
 
@@ -21,9 +23,12 @@ class CloneConfig:
     # blend, the surrogate's proposals, the other blends, one mapped step. The count, never the
     # clock, decides what is scored, so the same input and seed give the same voice on any
     # machine. The limit below only fails a clone that a machine could not finish in time.
-    instant_blends: int = 1
-    instant_proposals: int = 1
+    instant_blends: int = 0
+    instant_proposals: int = 0
     instant_mapped_step: bool = False
+    # The two points read off the reference embedding through the surrogate's renders (the
+    # inverse map and the nearest renders' mean), each rendered and scored like the others.
+    instant_inverse: bool = True
     instant_time_limit: float = 300.0
     # The instant tier ranks its rendered candidates by CAM++ minus this many similarity units
     # per dB of long-term-spectrum distance (0: CAM++ alone).
@@ -33,6 +38,7 @@ class CloneConfig:
     professional_blends: int = 3
     professional_proposals: int = 4
     professional_mapped_step: bool = True
+    professional_inverse: bool = False
     # Professional tier: the walk is planned from this budget with a fixed cost per rendered
     # sentence (never measured time, so a seed gives the same voice), and the whole clone ends
     # by the time limit, final comparison included, even on a slower or busier machine.
@@ -77,24 +83,32 @@ class CloneConfig:
 
 @dataclass(frozen=True)
 class SearchPlan:
-    """What the closed-form search scores: blends, surrogate proposals, a mapped step."""
+    """What the closed-form search scores: blends, surrogate proposals, the two points read
+    off the reference embedding, a mapped step."""
 
     blends: int
     proposals: int
     mapped_step: bool
+    inverse: bool = False
 
     @property
     def candidates(self) -> int:
-        return self.blends + self.proposals + int(self.mapped_step)
+        return self.blends + self.proposals + 2 * int(self.inverse) + int(self.mapped_step)
 
 
 def search_plan(tier: Tier, config: CloneConfig) -> SearchPlan:
     if tier == "instant":
         return SearchPlan(
-            config.instant_blends, config.instant_proposals, config.instant_mapped_step
+            config.instant_blends,
+            config.instant_proposals,
+            config.instant_mapped_step,
+            config.instant_inverse,
         )
     return SearchPlan(
-        config.professional_blends, config.professional_proposals, config.professional_mapped_step
+        config.professional_blends,
+        config.professional_proposals,
+        config.professional_mapped_step,
+        config.professional_inverse,
     )
 
 

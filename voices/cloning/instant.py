@@ -1,11 +1,15 @@
 """The instant tier: a fixed list of candidates, each rendered and scored, best kept.
 
-The candidates, in order: a similarity-weighted blend of the stock voices nearest to the
-reference (of the speaker's gender when the pitch is clear), the points the surrogate model
-expects to sound most like the reference, a sharper blend, a blend with a pitch-matched prosody
-half, and one step from the best so far through the step map. Each is rendered on the two bank
-texts and scored with CAM++. The list is fixed, so the result depends only on the input and the
-seed, never on how fast or busy the machine is.
+The candidates the plan can include, in order: a similarity-weighted blend of the stock voices
+nearest to the reference (of the speaker's gender when the pitch is clear), the points the
+surrogate model expects to sound most like the reference, a sharper blend, a blend with a
+pitch-matched prosody half, the two points read off the reference embedding through the
+surrogate's renders (an inverse map and the nearest renders' mean), and one step from the best
+so far through the step map. The shipped plan renders only the two read-off points: on the dev
+speakers they were as close as the surrogate's proposals by CAM++ and closer by the judge
+encoder (docs/cloning.md). Each candidate is rendered on the two bank texts and scored with
+CAM++ against the nearest stock voice, whose score comes free from the bank. The list is fixed,
+so the result depends only on the input and the seed, never on how fast or busy the machine is.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import numpy as np
 from .bank import StockBank
 from .config import CONFIG, OPTIMISED_ENCODER, CloneConfig, Tier, search_plan
 from .errors import CloningTimedOut, raise_if_cancelled
-from .proposals import mapped_candidate, surrogate_candidates
+from .proposals import inverse_candidates, mapped_candidate, surrogate_candidates
 from .scoring import Candidate, Scorer, Target
 from .texts import BANK_TEXTS
 
@@ -153,6 +157,9 @@ def instant_search(
         consider(cand)
     for cand in scored[1:]:
         consider(cand)
+    if plan.inverse:
+        for cand in inverse_candidates(scorer, blends[0], config=config):
+            consider(cand)
     if plan.mapped_step:
         mapped = mapped_candidate(scorer, best, config=config)
         if mapped is not None:

@@ -13,7 +13,7 @@ import numpy as np
 from .config import CONFIG, OPTIMISED_ENCODER, CloneConfig
 from .scoring import Candidate, Scorer
 from .stepmap import solve_step
-from .surrogate import propose
+from .surrogate import inverse_map, neighbour_mean, propose
 from .texts import BANK_TEXTS
 
 
@@ -68,3 +68,22 @@ def mapped_candidate(
     start = np.zeros(scorer.basis.size) if best.offset is None else best.offset
     offset = np.clip(start + x, -config.walk_max_coord, config.walk_max_coord)
     return Candidate(best.timbre, best.prosody, offset=offset)
+
+
+def inverse_candidates(
+    scorer: Scorer, anchor: Candidate, *, config: CloneConfig = CONFIG
+) -> list[Candidate]:
+    """Points read straight off the reference embedding, without rendering: the inverse map's
+    and the mean of the fitted renders nearest to it, as walk offsets from ``anchor``'s blend
+    (whose part outside the span is kept). Empty without the surrogate's renders."""
+    model = scorer.surrogate()
+    if model is None:
+        return []
+    target = scorer.target.embeddings[OPTIMISED_ENCODER]
+    f0 = scorer.target.f0
+    here = scorer.basis.coordinates(anchor.timbre, anchor.prosody)
+    limit = config.walk_max_coord
+    return [
+        Candidate(anchor.timbre, anchor.prosody, offset=np.clip(coords - here, -limit, limit))
+        for coords in (inverse_map(model, target, f0=f0), neighbour_mean(model, target, f0=f0))
+    ]

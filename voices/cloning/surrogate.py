@@ -202,6 +202,62 @@ def propose(
     return found[:count]
 
 
+def inverse_map(
+    model: Surrogate,
+    target: np.ndarray,
+    *,
+    f0: float,
+    semitones: float = 3.0,
+    ridge: float = 1.0,
+    min_points: int = 50,
+) -> np.ndarray:
+    """Walk coordinates read straight off a reference embedding: a ridge regression from the
+    fitted renders' embeddings back to their coordinates, fitted on the renders within
+    ``semitones`` of the speaker's pitch (all of them when fewer than ``min_points`` are).
+
+    The forward model's ascent chases one encoder's cosine and can end where that encoder is
+    pleased but a listener is not; the regression averages over many renders, so it lands on
+    the part of the space whose voices as a whole sound like the speaker.
+    """
+    x, y = _pitch_band(model, f0, semitones, min_points)
+    mx, my = x.mean(axis=0), y.mean(axis=0)
+    xc = x - mx
+    w = np.linalg.solve(xc.T @ xc + ridge * np.eye(xc.shape[1]), xc.T @ (y - my))
+    return np.clip(my + (np.asarray(target, np.float64) - mx) @ w, model.low, model.high)
+
+
+def neighbour_mean(
+    model: Surrogate,
+    target: np.ndarray,
+    *,
+    f0: float,
+    semitones: float = 3.0,
+    k: int = 10,
+    temperature: float = 0.02,
+    min_points: int = 50,
+) -> np.ndarray:
+    """Walk coordinates of the ``k`` fitted renders that sound most like ``target`` (within
+    ``semitones`` of the speaker's pitch), averaged with weights that favour the closest."""
+    x, y = _pitch_band(model, f0, semitones, min_points)
+    sims = x @ np.asarray(target, np.float64)
+    top = np.argsort(sims)[::-1][:k]
+    weights = np.exp((sims[top] - sims[top[0]]) / temperature)
+    return (weights[:, None] * y[top]).sum(axis=0) / weights.sum()
+
+
+def _pitch_band(
+    model: Surrogate, f0: float, semitones: float, min_points: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The fitted renders' embeddings and coordinates within ``semitones`` of ``f0`` (all of
+    them when the pitch is unknown or fewer than ``min_points`` are that close)."""
+    band = np.ones(len(model.points), bool)
+    if f0 > 0:
+        band = np.abs(np.log(np.maximum(model.pitches, 1.0) / f0)) <= semitones * _SEMITONE
+        if band.sum() < min_points:
+            band = np.ones(len(model.points), bool)
+    return model.targets[band].astype(np.float64), model.points[band].astype(np.float64)
+
+
 def save_surrogate(path: Path, key: str, model: Surrogate) -> None:
     """The renders' coordinates, embeddings and pitch; the model is refitted on loading."""
     path.parent.mkdir(parents=True, exist_ok=True)
