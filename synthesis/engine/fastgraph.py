@@ -215,11 +215,7 @@ class _Graph:
         for node in self.graph.node:
             if node.op_type != "Round":
                 continue
-            div = producers.get(node.input[0])
-            if div is not None and div.op_type == "Mul":
-                # With prosody controls, the durations are scaled between the Div and here.
-                div = next((producers[i] for i in div.input if i in producers), None)
-            if div is None or div.op_type != "Div" or "speed" not in div.input:
+            if not self._from_speed_division(node.input[0], producers):
                 continue
             clip = self._only_consumer(node.output[0], "Clip")
             cast = clip and self._only_consumer(clip.output[0], "Cast")
@@ -233,6 +229,22 @@ class _Graph:
                 helper.make_tensor_value_info(DURATIONS_OUTPUT, TensorProto.INT64, shape)
             )
             return True
+        return False
+
+    @staticmethod
+    def _from_speed_division(name: str, producers: dict) -> bool:
+        """Whether ``name`` is ``x / speed``, or is computed from it by the prosody controls'
+        nodes alone (they scale the durations between the Div and the Round)."""
+        pending, seen = [name], set()
+        while pending:
+            node = producers.get(pending.pop())
+            if node is None or node.name in seen:
+                continue
+            seen.add(node.name)
+            if node.op_type == "Div" and "speed" in node.input:
+                return True
+            if node.name.startswith("speeko_prosody_"):
+                pending.extend(node.input)
         return False
 
     def _only_consumer(self, name: str, op_type: str):  # noqa: ANN202 - onnx.NodeProto | None

@@ -37,7 +37,7 @@ import numpy as np
 
 from .errors import AssetError
 
-CONTROLS_VERSION = "prosody-4"
+CONTROLS_VERSION = "prosody-5"
 INPUTS = ("f0_scale", "f0_hz", "f0_range", "dur_scale", "gain_db")
 NEUTRAL = {"f0_scale": 1.0, "f0_hz": 0.0, "f0_range": 1.0, "dur_scale": 1.0, "gain_db": 0.0}
 OUTPUT = "gain_db_frames"
@@ -173,7 +173,28 @@ class _Nodes:
         return self.name(output)
 
     def scaled_durations(self) -> str:
-        return self.node("Mul", [_DURATIONS, INPUTS[3]], "durations", into=self.duration_nodes)
+        """Each token's frames with the extra (or missing) frames its scale asks for spread
+        along the tokens by error diffusion, so a stretch lengthens by what was asked to within
+        half a frame. Scaling each token before the graph rounds it loses the change wherever a
+        token's frames do not cross a half: a voice whose tokens last about three frames each
+        was 2.5 % longer for 8 % asked. Tokens at scale 1 get exactly the graph's own frames
+        (their extra is zero), so neutral controls leave the audio unchanged."""
+        into = self.duration_nodes
+        scaled = self.node("Mul", [_DURATIONS, INPUTS[3]], "dur_scaled", into=into)
+        extra = self.node("Sub", [scaled, _DURATIONS], "dur_extra", into=into)
+        axis = self.const("dur_axis", np.array(-1, np.int64))
+        total = self.node("Round", [self.node("CumSum", [extra, axis], "dur_cum", into=into)],
+                          "dur_cum_round", into=into)  # fmt: skip
+        # The rounded running total one token earlier: shifted right by one, zero first.
+        pads = self.const("dur_pads", np.array([0, 1, 0, 0], np.int64))
+        padded = self.node("Pad", [total, pads], "dur_padded", into=into)
+        starts, ends = (self.const(f"dur_{n}", np.array([v], np.int64)) for n, v in
+                        (("start", 0), ("end", -1)))  # fmt: skip
+        one = self.const("dur_one", np.array([1], np.int64))
+        earlier = self.node("Slice", [padded, starts, ends, one], "dur_earlier", into=into)
+        added = self.node("Sub", [total, earlier], "dur_added", into=into)
+        own = self.node("Round", [_DURATIONS], "dur_own", into=into)
+        return self.node("Add", [own, added], "durations", into=into)
 
     def per_frame(self, token_input: str, hint: str, *, doubled: bool) -> str:
         """[tokens] -> values per alignment frame [1, frames] or per F0 frame [1, 2 frames]."""
