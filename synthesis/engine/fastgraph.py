@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import AssetError
+from .prosodygraph import NODE_PREFIX
 
 REWRITE_VERSION = "u8s8-2"
 DURATIONS_VERSION = "dur-1"
@@ -243,7 +244,7 @@ class _Graph:
             seen.add(node.name)
             if node.op_type == "Div" and "speed" in node.input:
                 return True
-            if node.name.startswith("speeko_prosody_"):
+            if node.name.startswith(NODE_PREFIX):
                 pending.extend(node.input)
         return False
 

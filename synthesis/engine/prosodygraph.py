@@ -38,6 +38,9 @@ import numpy as np
 from .errors import AssetError
 
 CONTROLS_VERSION = "prosody-5"
+# Every node and constant the controls add is named with this prefix, so later rewrites of the
+# graph (the durations output) can tell them from the model's own.
+NODE_PREFIX = "speeko_prosody_"
 INPUTS = ("f0_scale", "f0_hz", "f0_range", "dur_scale", "gain_db")
 NEUTRAL = {"f0_scale": 1.0, "f0_hz": 0.0, "f0_range": 1.0, "dur_scale": 1.0, "gain_db": 0.0}
 OUTPUT = "gain_db_frames"
@@ -150,7 +153,7 @@ class _Nodes:
 
     @staticmethod
     def name(hint: str) -> str:
-        return f"speeko_prosody_{hint}"
+        return f"{NODE_PREFIX}{hint}"
 
     def const(self, hint: str, value: np.ndarray) -> str:
         from onnx import numpy_helper
