@@ -36,6 +36,7 @@ from synthesis.relay import AudioWriter, get_relay, listen_stream_id, words_stre
 
 if TYPE_CHECKING:
     from synthesis.engine import StylePerLanguage
+    from synthesis.engine.timestamps import TimedChunks
 
 logger = logging.getLogger(__name__)
 
@@ -339,7 +340,7 @@ class _Untimed:
         return ((chunk, ()) for chunk in self._chunks)
 
 
-def _timed_chunks(job: Job, request: dict[str, Any]) -> Any:
+def _timed_chunks(job: Job, request: dict[str, Any]) -> TimedChunks:
     """The job's audio chunks, with word times and SSML marks when it asked for them. A model
     file without durations fails an API request for times, and gives the playground audio
     without them."""

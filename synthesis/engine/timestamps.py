@@ -14,8 +14,9 @@ one phoneme word).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -337,6 +338,16 @@ def clock_items(
         for said, phonemes in sentences:
             yield from spoken_groups(said, phonemes)
         yield from (Mark(name, after=True) for name in after)
+
+
+class TimedChunks(Protocol):
+    """What a job reads audio from: chunks with the words they finished, and the SSML marks
+    reached once the chunks are exhausted (``TimedStream``, or audio without times)."""
+
+    @property
+    def marks(self) -> Sequence[MarkTime]: ...
+
+    def __iter__(self) -> Iterator[tuple[np.ndarray, Sequence[WordTime]]]: ...
 
 
 class TimedStream(Iterator[tuple[np.ndarray, list[WordTime]]]):
