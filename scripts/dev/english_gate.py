@@ -23,7 +23,7 @@ from voices.cloning.bench import _embed, _load_intelligibility, _stranger_embedd
 from voices.cloning.benchset import cases, select, strangers  # noqa: E402
 from voices.cloning.config import CONFIG  # noqa: E402
 from voices.cloning.encoders import ENCODER_NAMES  # noqa: E402
-from voices.cloning.instant import gender_mask, one_hot, softmax_blend  # noqa: E402
+from voices.cloning.instant import gated_similarities, one_hot, softmax_blend  # noqa: E402
 from voices.cloning.proposals import inverse_candidates  # noqa: E402
 from voices.cloning.render import get_renderer  # noqa: E402
 from voices.cloning.scoring import Candidate, Scorer, reference_target  # noqa: E402
@@ -51,8 +51,7 @@ for case in chosen:
     others = keys != case.speaker
     rec = {"speaker": case.speaker}
     for variant, extra in (("all", np.ones(len(bank.names), bool)), ("english", english)):
-        sims = bank.embeddings["campplus"] @ target.embeddings["campplus"]
-        sims = np.where(gender_mask(bank, target.f0, CONFIG) & extra, sims, -1.0)
+        sims = np.where(extra, gated_similarities(bank, target), -1.0)
         i = int(np.argmax(sims))
         base = Candidate(one_hot(len(sims), i), one_hot(len(sims), i), float(sims[i]))
         soft = softmax_blend(sims, k=CONFIG.soft_k, temperature=CONFIG.soft_temperature)
