@@ -19,10 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from voices.cloning.analysis import load_reference  # noqa: E402
 from voices.cloning.bank import load_bank  # noqa: E402
-from voices.cloning.bench import _embed, _load_intelligibility, _stranger_embeddings, _Voices  # noqa: E402
+from voices.cloning.bench import Judge, _load_intelligibility, _stranger_embeddings, _Voices  # noqa: E402
 from voices.cloning.benchset import cases, select, strangers  # noqa: E402
 from voices.cloning.config import CONFIG  # noqa: E402
-from voices.cloning.encoders import ENCODER_NAMES  # noqa: E402
 from voices.cloning.instant import gated_similarities, one_hot, softmax_blend  # noqa: E402
 from voices.cloning.proposals import inverse_candidates  # noqa: E402
 from voices.cloning.render import get_renderer  # noqa: E402
@@ -38,7 +37,7 @@ wer = _load_intelligibility(True, r, bank)
 chosen = select(cases(data, "instant"), "dev", 20, "")
 chosen = [c for c in chosen if c.speaker.startswith("libri")][shard::shards]
 pool = strangers(data)
-keys = np.array([k for k, _ in pool])
+keys = [k for k, _ in pool]
 semb = _stranger_embeddings(pool)
 english = np.array([n[0] in "ab" for n in bank.names])
 for case in chosen:
@@ -46,9 +45,7 @@ for case in chosen:
     ref = load_reference([c.read() for c in case.reference])
     target = reference_target(ref.speech16, ref.f0())
     scorer = Scorer(r, bank, target)
-    held = {e: _embed(case.held, e) for e in ENCODER_NAMES}
-    refe = {e: _embed(case.reference, e) for e in ENCODER_NAMES}
-    others = keys != case.speaker
+    judge = Judge.of(case, semb, keys)
     rec = {"speaker": case.speaker}
     for variant, extra in (("all", np.ones(len(bank.names), bool)), ("english", english)):
         sims = np.where(extra, gated_similarities(bank, target), -1.0)
@@ -61,11 +58,7 @@ for case in chosen:
             if cand.score > best.score:
                 best = cand
         style = scorer.style(best)
-        emb = voices.of_style(style)
-        norm = []
-        for e in ENCODER_NAMES:
-            strg = float(np.mean(semb[e][others] @ held[e]))
-            norm.append((float(emb[e] @ held[e]) - strg) / (float(refe[e] @ held[e]) - strg))
+        norm = judge.identity(voices.of_style(style))
         w = wer.of_style(style)
         rec[variant] = {
             "norm": norm,

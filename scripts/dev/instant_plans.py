@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from voices.cloning.analysis import load_reference  # noqa: E402
 from voices.cloning.audio import median_pitch  # noqa: E402
 from voices.cloning.bank import load_bank  # noqa: E402
-from voices.cloning.bench import _embed, _stranger_embeddings, _Voices  # noqa: E402
+from voices.cloning.bench import Judge, _stranger_embeddings, _Voices  # noqa: E402
 from voices.cloning.benchset import cases, select, strangers  # noqa: E402
-from voices.cloning.encoders import ENCODER_NAMES, embed16, normalise  # noqa: E402
+from voices.cloning.encoders import embed16, normalise  # noqa: E402
 from voices.cloning.instant import baseline, blend_candidates  # noqa: E402
 from voices.cloning.proposals import inverse_candidates, surrogate_candidates  # noqa: E402
 from voices.cloning.render import get_renderer  # noqa: E402
@@ -53,7 +53,7 @@ def collect(args: argparse.Namespace) -> int:
     shard, shards = (int(x) for x in args.shard.split("/"))
     chosen = chosen[shard::shards]
     pool = strangers(args.data)
-    keys = np.array([k for k, _ in pool])
+    keys = [k for k, _ in pool]
     stranger_emb = _stranger_embeddings(pool)
     for case in chosen:
         began = time.process_time()
@@ -75,9 +75,7 @@ def collect(args: argparse.Namespace) -> int:
         for name, (a, b) in {"M": ("soft", "A1"), "MK": ("A1", "K"), "MB": ("base", "A1")}.items():
             if a in styles and b in styles:
                 styles[name] = (styles[a] + styles[b]) / 2
-        held = {e: _embed(case.held, e) for e in ENCODER_NAMES}
-        refe = {e: _embed(case.reference, e) for e in ENCODER_NAMES}
-        others = keys != case.speaker
+        judge = Judge.of(case, stranger_emb, keys)
         seen: dict[bytes, dict] = {}
         record = {"speaker": case.speaker, "f0": target.f0, "seconds": ref.speech_seconds}
         record["candidates"] = {}
@@ -100,12 +98,7 @@ def collect(args: argparse.Namespace) -> int:
                 "f0": median_pitch(both),
                 "secs": len(both) / 16000,
             }
-            emb = voices.of_style(style)
-            norm = []
-            for e in ENCODER_NAMES:
-                strg = float(np.mean(stranger_emb[e][others] @ held[e]))
-                norm.append((float(emb[e] @ held[e]) - strg) / (float(refe[e] @ held[e]) - strg))
-            row["norm"] = norm
+            row["norm"] = judge.identity(voices.of_style(style))
             seen[key] = row
             record["candidates"][name] = row
         with open(args.out, "a") as f:

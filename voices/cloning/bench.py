@@ -25,7 +25,7 @@ import hashlib
 import os
 import platform
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -177,6 +177,43 @@ def _wer_line(label: str, clone_w: dict, near_w: dict, ref_w: dict, near="", ref
     )
 
 
+@dataclass(frozen=True)
+class Judge:
+    """What one speaker's voices are judged against, per encoder: the held-out recording, the
+    speaker again (reference against held-out) and a stranger (the pool without the speaker)."""
+
+    held: dict[str, np.ndarray]
+    reference: dict[str, np.ndarray]
+    ceiling: dict[str, float]
+    stranger: dict[str, float]
+
+    @classmethod
+    def of(cls, case: Case, stranger_emb: dict, stranger_keys: list[str]) -> Judge:
+        others = np.array([k != case.speaker for k in stranger_keys])
+        held = {enc: _embed(case.held, enc) for enc in ENCODER_NAMES}
+        refs = {enc: _embed(case.reference, enc) for enc in ENCODER_NAMES}
+        return cls(
+            held=held,
+            reference=refs,
+            ceiling={enc: float(refs[enc] @ held[enc]) for enc in ENCODER_NAMES},
+            stranger={
+                enc: float(np.mean(stranger_emb[enc][others] @ held[enc])) for enc in ENCODER_NAMES
+            },
+        )
+
+    def similarity(self, emb: dict[str, np.ndarray], enc: str) -> float:
+        return float(emb[enc] @ self.held[enc])
+
+    def normalised(self, value: float, enc: str) -> float:
+        """0 = a stranger, 1 = the person again."""
+        span = max(1e-6, self.ceiling[enc] - self.stranger[enc])
+        return (value - self.stranger[enc]) / span
+
+    def identity(self, emb: dict[str, np.ndarray]) -> list[float]:
+        """Normalised identity of a voice's held-out speech, in ``ENCODER_NAMES`` order."""
+        return [self.normalised(self.similarity(emb, enc), enc) for enc in ENCODER_NAMES]
+
+
 _COLUMNS = ("clone", "near", "top5", "ceil", "strgr", "norm", "n.norm", "t.norm")
 
 
@@ -184,22 +221,16 @@ def _score_rows(
     case: Case, clone_emb: dict, voices: _Voices, stranger_emb: dict, stranger_keys: list[str]
 ) -> list[dict]:
     rows = []
-    others = np.array([k != case.speaker for k in stranger_keys])
+    judge = Judge.of(case, stranger_emb, stranger_keys)
     # The baselines are the stock voices a user would pick by the product's encoder.
-    refs = {enc: _embed(case.reference, enc) for enc in ENCODER_NAMES}
-    order = np.argsort(voices.bank.embeddings["campplus"] @ refs["campplus"])
+    order = np.argsort(voices.bank.embeddings["campplus"] @ judge.reference["campplus"])
     nearest, top = (int(order[-1]),), tuple(int(i) for i in order[::-1][:5])
     for enc in ENCODER_NAMES:
-        held = _embed(case.held, enc)
-        ref = refs[enc]
-        near = float(voices.of_stock(nearest)[enc] @ held)
-        top5 = float(voices.of_stock(top)[enc] @ held)
-        ceil = float(ref @ held)
-        strg = float(np.mean(stranger_emb[enc][others] @ held))
-        span = max(1e-6, ceil - strg)
-        mine = float(clone_emb[enc] @ held)
-        values = (mine, near, top5, ceil, strg)
-        normed = tuple((v - strg) / span for v in (mine, near, top5))
+        mine = judge.similarity(clone_emb, enc)
+        near = judge.similarity(voices.of_stock(nearest), enc)
+        top5 = judge.similarity(voices.of_stock(top), enc)
+        values = (mine, near, top5, judge.ceiling[enc], judge.stranger[enc])
+        normed = tuple(judge.normalised(v, enc) for v in (mine, near, top5))
         row = dict(zip(_COLUMNS, values + normed, strict=True))
         row.update(speaker=case.speaker, enc=enc, nearest=voices.bank.names[nearest[0]])
         rows.append(row)
