@@ -5,7 +5,10 @@ it decodes (see fastgraph), so where each phoneme lies in a chunk's raw audio is
 exactly. A chunk's audio is then trimmed and preceded by a pause, and those shifts are
 applied here. Before a pause the model gives the last phoneme more frames than it voices (it
 renders part of them as silence), so a word's edge that falls inside a pause of the rendered
-audio is moved to where the pause begins or ends. Words are runs of phonemes between spaces;
+audio is moved to where the pause begins or ends. Between two words the model spends frames
+on the space (and any punctuation): the words meet in the middle of them, where a forced
+aligner puts the boundary, unless a pause there moves both edges. Words are runs of phonemes
+between spaces;
 they are matched to the words of the spoken (normalised) text one to one when a sentence has
 as many of each, else by a monotonic alignment of similar lengths (g2p joins "on the" into
 one phoneme word).
@@ -79,17 +82,25 @@ def phoneme_word_spans(
     # The lead is taken out of the opening padding, never out of the first word.
     lead = min(LEAD_SAMPLES, int(frames[0]) * FRAME_SAMPLES) if frames.size else 0
     edges = np.concatenate([[0], np.cumsum(frames)]) * FRAME_SAMPLES - lead
-    spans, first, last = [], None, None
+    words: list[tuple[int, int]] = []  # first and last letter's index in the model's input
+    first = last = None
     for i, symbol in enumerate([*symbols, " "]):
         if symbol == " ":
-            if first is not None:
-                spans.append(_place(edges[first], edges[last + 1], offset, trim_start, length))
+            if first is not None and last is not None:
+                words.append((first, last))
             first = last = None
         elif symbol.isalpha() and i + 1 < len(edges) - 1:
             # token i sits at index i + 1 of the model's input, after the padding id
             first = i + 1 if first is None else first
             last = i + 1
-    return spans
+    starts = [int(edges[a]) for a, _ in words]
+    ends = [int(edges[b + 1]) for _, b in words]
+    # The model gives the move from one word to the next its own tokens (the space, and any
+    # punctuation); a listener and a forced aligner hear the boundary inside it, so the two
+    # words meet at its middle. A pause there is taken out again by snap_to_pauses.
+    for k in range(len(words) - 1):
+        ends[k] = starts[k + 1] = (ends[k] + starts[k + 1]) // 2
+    return [_place(a, b, offset, trim_start, length) for a, b in zip(starts, ends, strict=True)]
 
 
 def word_spans_in(

@@ -69,10 +69,16 @@ def test_a_word_s_span_is_its_phonemes_frames_shifted_by_trim_and_offset():
     durations = np.array([4, 1, 2, 1, 3, 1, 1, 5])  # pad, a, b, space, c, d, ".", pad
     spans = phoneme_word_spans(symbols, durations, offset=1000, trim_start=600, length=99999)
     f, lead = FRAME_SAMPLES, LEAD_SAMPLES
+    # The two words meet in the middle of the space's frame (frames 7 to 8); the last one
+    # ends with its last letter, before the full stop.
     assert spans == [
-        _Span(1000 + 4 * f - lead - 600, 1000 + 7 * f - lead - 600),
-        _Span(1000 + 8 * f - lead - 600, 1000 + 12 * f - lead - 600),
+        _Span(1000 + 4 * f - lead - 600, 1000 + 7 * f + f // 2 - lead - 600),
+        _Span(1000 + 7 * f + f // 2 - lead - 600, 1000 + 12 * f - lead - 600),
     ]
+    # Punctuation between words is part of the move from one to the next.
+    spans = phoneme_word_spans("ab, cd", np.array([4, 1, 2, 5, 1, 3, 1, 5]), offset=0,
+                               trim_start=0, length=99999)  # fmt: skip
+    assert spans[0].end == spans[1].start == 7 * f + 3 * f - lead
     # The lead comes out of the opening padding only, never out of the first word.
     short = phoneme_word_spans("a", np.array([1, 2, 1]), offset=50, trim_start=0, length=9000)
     assert short == [_Span(50, 50 + 2 * f)]
