@@ -1,11 +1,12 @@
 """Command line.
 
 python -m synthesis.engine say "Hello" --voice af_heart --format mp3 --out hello.mp3
-python -m synthesis.engine say "Hello" --voice-file voice.npy
+python -m synthesis.engine say "Hello" --voice-file voice.npy [--tone-file voice.tone.json]
 python -m synthesis.engine voices
 """
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ import numpy as np
 from .engine import get_engine
 from .errors import EngineError
 from .formats import FORMATS, encode_file, encode_stream
+from .tone import validate_tone
+from .voices import StylePerLanguage
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     voice = say.add_mutually_exclusive_group()
     voice.add_argument("--voice", default="af_heart", help='a stock id or "af_bella(2)+af_sky(1)"')
     voice.add_argument("--voice-file", type=Path, help="a .npy style array [510,1,256]")
+    say.add_argument(
+        "--tone-file", type=Path, help="with --voice-file: the clone's tone (.tone.json)"
+    )
     say.add_argument("--format", choices=FORMATS, default="wav")
     say.add_argument("--out", default="-", help="output file, - for standard output")
     say.add_argument("--speed", type=float, default=1.0)
@@ -49,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
 def _say(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     voice = np.load(args.voice_file, allow_pickle=False) if args.voice_file else args.voice
+    if args.voice_file and args.tone_file:
+        tone = validate_tone(json.loads(args.tone_file.read_text()))
+        voice = StylePerLanguage(voice, lambda style, code: style, tone=tone)
     chunks = get_engine().stream(
         text, voice=voice, speed=args.speed, lang=args.lang, ssml=args.ssml
     )

@@ -35,6 +35,7 @@ from .normalize import normalize
 from .prosody import NEUTRAL, Prosody, SymbolTrack, short_edges, token_controls, with_envelope
 from .text import Segment, segments_for, written_text
 from .timestamps import TimedStream, WordClock, clock_items, word_spans_in
+from .tone import Tone, apply_tone
 from .voices import StylePerLanguage, VoiceBank, VoiceInfo, voice_info
 
 MIN_SPEED = 0.5
@@ -58,6 +59,7 @@ class Chunk:
     pause_after: float
     prosody: tuple[Prosody, ...] | None = None  # per symbol of ``phonemes``; None: neutral
     short_edges: bool = False  # see ChunkPolicy
+    tone: Tone = ()  # the voice's tone, applied to the finished audio (tone.py)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class _Run:
     lang: Language
     g2p: G2P
     speed: float
+    tone: Tone = ()
 
 
 class Engine:
@@ -254,14 +257,16 @@ class Engine:
             rated = min(MAX_SPEED, max(MIN_SPEED, speed * segment.rate))
             prosody = replace(segment.prosody, duration=segment.prosody.duration * speed / rated)
             segment = replace(segment, rate=1.0, prosody=prosody)
+        tone: Tone = ()
         if segment.voice is None and isinstance(voice, StylePerLanguage):
-            style = voice.for_language(language.code)
+            style, tone = voice.for_language(language.code), voice.tone
         return _Run(
             segment=segment,
             style=style,
             lang=language,
             g2p=phonemizer_for(language),
             speed=speed,
+            tone=tone,
         )
 
     def _chunks(
@@ -283,7 +288,7 @@ class Engine:
                 prosody = track.take(piece.phonemes)
                 yield Chunk(
                     piece.phonemes, run.style, run.speed, piece.pause_after, prosody,
-                    policy.short_edges,
+                    policy.short_edges, run.tone,
                 )  # fmt: skip
 
     def _render(self, chunks: Iterator[Chunk]) -> Iterator[np.ndarray]:
@@ -316,6 +321,8 @@ class Engine:
                     out, _symbols(chunk.phonemes), durations, offset=emitted, pause=pause,
                     trim_start=trim_start,
                 )  # fmt: skip
+            # After the words are placed: a voice's tone changes the sound, never the times.
+            out = apply_tone(out, chunk.tone)
             emitted += len(out)
             yield out, spans
 
@@ -429,7 +436,7 @@ def _groups(runs: list[_Run]) -> Iterator[list[_Run]]:
 
 
 def _alike(a: _Run, b: _Run) -> bool:
-    return a.style is b.style and a.lang == b.lang and a.speed == b.speed
+    return a.style is b.style and a.lang == b.lang and a.speed == b.speed and a.tone == b.tone
 
 
 def _sentences(run: _Run) -> Iterator[tuple[str, str]]:

@@ -10,6 +10,7 @@ import numpy as np
 
 from .errors import AssetError, BadBlend, UnknownVoice
 from .languages import LANGUAGES
+from .tone import Tone, validate_tone
 
 VOICE_SHAPE = (510, 1, 256)
 _BLEND_TERM = re.compile(r"\s*([a-z]{2}_[a-z0-9_]+)\s*(?:\(\s*([0-9]*\.?[0-9]+)\s*\))?\s*")
@@ -65,7 +66,11 @@ class StylePerLanguage:
 
     style: np.ndarray
     localise: Callable[[np.ndarray, str], np.ndarray]
+    tone: Tone = ()  # the recording's tone, applied to everything this voice says (tone.py)
     _styles: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tone", validate_tone(self.tone))
 
     def for_language(self, code: str) -> np.ndarray:
         if code not in self._styles:

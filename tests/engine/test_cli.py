@@ -24,6 +24,14 @@ def test_say_takes_a_voice_file(engine, tmp_path):
     out = tmp_path / "v.wav"
     assert main(["say", "From a file.", "--voice-file", str(voice_file), "--out", str(out)]) == 0
     assert sf.info(out).duration > 0.4
+    # A clone's tone file colours the same speech.
+    tone_file = tmp_path / "voice.tone.json"
+    tone_file.write_text("[[100, -6], [2000, -6], [3000, 6], [7500, 6]]")
+    toned = tmp_path / "t.wav"
+    argv = ["say", "From a file.", "--voice-file", str(voice_file), "--tone-file", str(tone_file)]
+    assert main([*argv, "--out", str(toned)]) == 0
+    plain, toned_audio = sf.read(out)[0], sf.read(toned)[0]
+    assert plain.shape == toned_audio.shape and not np.allclose(plain, toned_audio, atol=1e-3)
 
 
 def test_say_reports_engine_errors_with_exit_status_2(capsys):
