@@ -74,10 +74,12 @@ def _cloned_voice(*, user: Any, voice: str, use: str, project: str) -> StylePerL
     accent: the job's language, and each SSML ``<lang>`` stretch its own."""
     from synthesis.engine import StylePerLanguage
     from voices.cloning.languages import localise
+    from voices.selectors import voice_tone_for_user
     from voices.services import voice_style_for_tts
 
     style = voice_style_for_tts(user=user, public_id=voice, use=use, project=project)
-    return StylePerLanguage(style, localise)
+    tone = voice_tone_for_user(user=user, public_id=voice)
+    return StylePerLanguage(style, localise, tone=tuple(map(tuple, tone)))
 
 
 def _cloned_use(*, user: Any, voice: str, use: str, project: str) -> tuple[str, str]:

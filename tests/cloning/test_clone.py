@@ -135,6 +135,10 @@ def test_instant_clone_is_the_same_on_a_slow_busy_machine_and_reports_metadata(r
     assert result.reference["speech_seconds"] > 10
     assert result.encoder_versions["campplus"].startswith("campplus")
     assert abs(sum(result.recipe["timbre"].values()) - 1) < 0.2
+    # The recording's tone: one gain per mel band, within the limit, the same on both runs.
+    assert len(result.tone) == 40 and result.tone == again.tone
+    assert all(abs(db) <= CONFIG.tone_max_db for _, db in result.tone)
+    assert max(db for _, db in result.tone) - min(db for _, db in result.tone) > 1.0
 
 
 def test_an_instant_clone_past_its_time_limit_fails_clearly(renderer, manifest):

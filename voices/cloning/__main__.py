@@ -1,6 +1,7 @@
 """Command line.
 
 ``python -m voices.cloning clone REF.wav [REF2.wav ...] --tier instant --out voice.npy``
+(the recording's tone is written beside it, as ``voice.tone.json``)
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(file=sys.stderr)
     np.save(args.out, result.style.astype(np.float32))
+    # The recording's tone goes beside the style: `synthesis.engine say --tone-file` reads it.
+    args.out.with_suffix(".tone.json").write_text(json.dumps(result.tone))
     summary = {k: v for k, v in result.__dict__.items() if k not in ("style", "history")}
     print(json.dumps(summary, indent=2))
     return 0

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import platform
 import time
@@ -103,8 +104,8 @@ class _Voices:
         self.renderer, self.bank = renderer, bank
         self._stock: dict[tuple[int, ...], dict[str, np.ndarray]] = {}
 
-    def of_style(self, style: np.ndarray) -> dict[str, np.ndarray]:
-        audio = np.concatenate([self.renderer.render(t, style) for t in HELD_OUT_TEXTS])
+    def of_style(self, style: np.ndarray, tone: list | tuple = ()) -> dict[str, np.ndarray]:
+        audio = np.concatenate([self.renderer.render(t, style, tone=tone) for t in HELD_OUT_TEXTS])
         return {
             e: speaker_embedding(audio, SAMPLE_RATE, e, trim_silence=False) for e in ENCODER_NAMES
         }
@@ -123,9 +124,9 @@ class _Intelligibility:
         self.asr, self.renderer, self.bank = asr, renderer, bank
         self._stock: dict[str, dict] = {}
 
-    def of_style(self, style: np.ndarray) -> dict:
+    def of_style(self, style: np.ndarray, tone: list | tuple = ()) -> dict:
         def speak(text: str) -> np.ndarray:
-            return self.renderer.render(text, style)  # 16 kHz
+            return self.renderer.render(text, style, tone=tone)  # 16 kHz
 
         return measure_wer(self.asr, speak, WER_TEXTS, SAMPLE_RATE)
 
@@ -352,15 +353,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.save_dir is not None:
             name = f"{case.speaker.replace('/', '_')}_{args.tier}_s{args.seed}.npy"
             np.save(args.save_dir / name, result.style)
+            (args.save_dir / name).with_suffix(".tone.json").write_text(json.dumps(result.tone))
         timing.append((result.seconds, result.cpu_seconds))
-        clone_emb = voices.of_style(result.style)
+        clone_emb = voices.of_style(result.style, result.tone)
         for row in _score_rows(case, clone_emb, voices, stranger_emb, stranger_keys):
             rows.append(row)
             _print_row(label, row, result.seconds, result.cpu_seconds, row["nearest"])
         if wer is not None and (args.wer_speakers < 0 or n < args.wer_speakers):
             reference = _reference_voice(case.gender, result.baseline_voice)
             row = {
-                "clone": wer.of_style(result.style),
+                "clone": wer.of_style(result.style, result.tone),
                 "near": wer.of_stock(result.baseline_voice),
                 "ref": wer.of_stock(reference),
             }

@@ -26,7 +26,8 @@ from .features import SAMPLE_RATE
 from .instant import baseline, instant_search
 from .professional import time_limit, walk
 from .render import Renderer, get_renderer
-from .scoring import Candidate, Scorer, reference_target
+from .scoring import Candidate, Scorer, recording_tone, reference_target
+from .texts import BANK_TEXTS
 
 Progress = Callable[[float, float], None]
 
@@ -48,6 +49,8 @@ class CloneResult:
     cpu_seconds: float  # this process's CPU time, all threads: 2 cores busy -> 2x wall
     evaluations: int = 0
     history: list[float] = field(default_factory=list)
+    # The recording's tone, [Hz, dB] pairs the engine applies to the clone's speech
+    tone: list[list[float]] = field(default_factory=list)
 
 
 def _recipe(bank: StockBank, w: np.ndarray, top: int = 6) -> dict[str, float]:
@@ -140,6 +143,7 @@ def clone(
         )
 
     final = scorer.final_scores(best)
+    tone = recording_tone(target, scorer.audio(best, BANK_TEXTS), config.tone_max_db)
     if progress:
         progress(100.0, final[OPTIMISED_ENCODER])
     sims = bank.embeddings[OPTIMISED_ENCODER] @ target.embeddings[OPTIMISED_ENCODER]
@@ -164,4 +168,5 @@ def clone(
         cpu_seconds=round(time.process_time() - cpu_started, 2),
         evaluations=scorer.evaluations,
         history=history,
+        tone=tone,
     )

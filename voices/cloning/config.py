@@ -12,7 +12,8 @@ from typing import Literal
 
 Tier = Literal["instant", "professional"]
 METHOD_VERSION = (
-    "gated-stock-blend+surrogate+inverse-map+f0-prosody+step-map+pc-walk-ltas-avg+refit-rounds/9"
+    "gated-stock-blend+surrogate+inverse-map+f0-prosody+step-map+pc-walk-ltas-avg+refit-rounds"
+    "+recording-tone/10"
 )
 OPTIMISED_ENCODER = "campplus"  # Resemblyzer is kept as the independent judge
 
@@ -30,6 +31,9 @@ class CloneConfig:
     # inverse map and the nearest renders' mean), each rendered and scored like the others.
     instant_inverse: bool = True
     instant_time_limit: float = 300.0
+    # A clone speaks through its recording's tone (scoring.recording_tone), held within this
+    # many dB (0: Kokoro's own tone).
+    tone_max_db: float = 6.0
     # The instant tier ranks its rendered candidates by CAM++ minus this many similarity units
     # per dB of long-term-spectrum distance (0: CAM++ alone).
     instant_ltas_weight: float = 0.0

@@ -88,11 +88,21 @@ def _slaney_mel_to_hz(mel: np.ndarray) -> np.ndarray:
     return np.where(mel >= min_log_mel, log, linear)
 
 
+def _slaney_hz_points(n_mels: int) -> np.ndarray:
+    """The edges and centres of ``n_mels`` Slaney mel bands over 0 Hz to Nyquist."""
+    mel_points = np.linspace(_slaney_hz_to_mel(0.0), _slaney_hz_to_mel(SAMPLE_RATE / 2), n_mels + 2)
+    return _slaney_mel_to_hz(mel_points)
+
+
+def mel_band_centres(n_mels: int = 40) -> np.ndarray:
+    """Centre frequency in Hz of each band of ``mel_power_spectrogram``."""
+    return _slaney_hz_points(n_mels)[1:-1]
+
+
 @cache
 def _slaney_mel_banks(n_mels: int = 40) -> np.ndarray:
     fft_freqs = np.linspace(0, SAMPLE_RATE / 2, 1 + _MEL_FFT // 2)
-    mel_points = np.linspace(_slaney_hz_to_mel(0.0), _slaney_hz_to_mel(SAMPLE_RATE / 2), n_mels + 2)
-    hz_points = _slaney_mel_to_hz(mel_points)
+    hz_points = _slaney_hz_points(n_mels)
     fdiff = np.diff(hz_points)
     ramps = hz_points[:, None] - fft_freqs[None, :]
     lower = -ramps[:-2] / fdiff[:-1, None]

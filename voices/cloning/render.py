@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
@@ -47,11 +48,18 @@ class Renderer:
     def genders(self) -> dict[str, str]:
         return {v.id: v.gender for v in self.engine.voice_catalogue()}
 
-    def render(self, text: str, style: np.ndarray, lang: str = RENDER_LANG) -> np.ndarray:
-        """Speech of ``text`` with ``style`` as float32 at 16 kHz."""
+    def render(
+        self, text: str, style: np.ndarray, lang: str = RENDER_LANG, tone: Sequence = ()
+    ) -> np.ndarray:
+        """Speech of ``text`` with ``style`` (through ``tone``, if any) as float32 at 16 kHz."""
+        voice = style.astype(np.float32)
+        if len(tone):
+            from synthesis.engine import StylePerLanguage
+
+            voice = StylePerLanguage(voice, _as_is, tone=tuple(map(tuple, tone)))
         with self._lock:  # one inference session per process, used by one search at a time
             audio = self.engine.synthesize(
-                text, voice=style.astype(np.float32), lang=lang, chunking=_render_chunking()
+                text, voice=voice, lang=lang, chunking=_render_chunking()
             )
         return resample(np.asarray(audio, np.float32), self.engine_rate, SAMPLE_RATE)
 
@@ -68,6 +76,10 @@ class Renderer:
                 digest.update(style.tobytes())
             self._identity = digest.hexdigest()[:16]
         return self._identity
+
+
+def _as_is(style: np.ndarray, code: str) -> np.ndarray:
+    return style
 
 
 @cache

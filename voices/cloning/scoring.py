@@ -16,7 +16,7 @@ from .audio import median_pitch
 from .bank import BANK_VERSION, StockBank
 from .config import CONFIG, OPTIMISED_ENCODER, CloneConfig
 from .encoders import ENCODER_NAMES, embed16, normalise
-from .features import SAMPLE_RATE, mel_power_spectrogram
+from .features import SAMPLE_RATE, mel_band_centres, mel_power_spectrogram
 from .render import PROSODY, STYLE_SHAPE, TIMBRE, Renderer, blend
 from .stepmap import load_step_map, map_key
 from .surrogate import Surrogate, load_surrogate, surrogate_key
@@ -65,6 +65,25 @@ def reference_target(speech16: np.ndarray, f0: np.ndarray) -> Target:
     }
     f0_median = float(np.median(f0)) if f0.size else 0.0
     return Target(embeddings, f0_median, long_term_spectrum(speech16))
+
+
+def recording_tone(target: Target, speech16: np.ndarray, limit_db: float) -> list[list[float]]:
+    """How the recording's long-term spectrum differs from ``speech16`` (the clone's own
+    speech): [frequency Hz, gain dB] at each mel band's centre, smoothed over three bands, the
+    level removed and held within +-``limit_db`` (the engine's tone, synthesis.engine.tone).
+    Empty when ``limit_db`` is 0.
+
+    It carries the microphone and the room as well as the voice's own brightness: a clone that
+    speaks through it sounds like its recording, as users expect of a clone."""
+    if limit_db <= 0:
+        return []
+    gain = target.ltas.astype(np.float64) - long_term_spectrum(speech16)
+    smooth = np.convolve(np.pad(gain, 1, mode="edge"), np.ones(3) / 3, mode="valid")
+    smooth = np.clip(smooth - smooth.mean(), -limit_db, limit_db)
+    centres = mel_band_centres(len(gain))
+    return [
+        [round(float(hz), 1), round(float(db), 2)] for hz, db in zip(centres, smooth, strict=True)
+    ]
 
 
 @dataclass(frozen=True)

@@ -243,7 +243,7 @@ def _clone_finish(*, voice_id: int, result) -> Voice | None:
     buffer = io.BytesIO()
     np.save(buffer, np.asarray(result.style, dtype=np.float32), allow_pickle=False)
     style_name = file_save(data=buffer.getvalue(), folder="styles", ext="npy")
-    preview_name = _preview_render(style=result.style)
+    preview_name = _preview_render(style=result.style, tone=result.tone)
     with transaction.atomic():
         voice = Voice.objects.select_for_update().filter(pk=voice_id).first()
         if voice is None or voice.status != Voice.Status.PROCESSING:
@@ -327,10 +327,17 @@ def voice_clone_cancel(*, voice: Voice) -> bool:
     return stopping > 0
 
 
-def _preview_render(*, style: np.ndarray) -> str:
-    """A short preview of a cloned voice; a failing engine costs the preview, not the voice."""
+def _preview_render(*, style: np.ndarray, tone: list) -> str:
+    """A short preview of a cloned voice, through its recording's tone as every job speaks it;
+    a failing engine costs the preview, not the voice."""
     try:
-        data, ext = audio_render(text=PREVIEW_TEXT, voice=np.asarray(style, dtype=np.float32))
+        from synthesis.engine import StylePerLanguage
+        from voices.cloning.languages import localise
+
+        voice = StylePerLanguage(
+            np.asarray(style, dtype=np.float32), localise, tone=tuple(map(tuple, tone))
+        )
+        data, ext = audio_render(text=PREVIEW_TEXT, voice=voice)
     except Exception:
         logger.exception("could not render a voice preview")
         return ""
