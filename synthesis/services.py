@@ -74,12 +74,10 @@ def _cloned_voice(*, user: Any, voice: str, use: str, project: str) -> StylePerL
     accent: the job's language, and each SSML ``<lang>`` stretch its own."""
     from synthesis.engine import StylePerLanguage
     from voices.cloning.languages import localise
-    from voices.selectors import voice_tone_for_user
-    from voices.services import voice_style_for_tts
+    from voices.services import voice_for_tts, voice_style, voice_tone
 
-    style = voice_style_for_tts(user=user, public_id=voice, use=use, project=project)
-    tone = voice_tone_for_user(user=user, public_id=voice)
-    return StylePerLanguage(style, localise, tone=tuple(map(tuple, tone)))
+    checked = voice_for_tts(user=user, public_id=voice, use=use, project=project)
+    return StylePerLanguage(voice_style(checked), localise, tone=voice_tone(checked))
 
 
 def _cloned_use(*, user: Any, voice: str, use: str, project: str) -> tuple[str, str]:

@@ -41,13 +41,6 @@ def voice_get_for_user(*, user, public_id: str) -> Voice:
     return voice
 
 
-def voice_tone_for_user(*, user, public_id: str) -> list[list[float]]:
-    """The recording's tone a cloned voice speaks through ([Hz, dB] pairs; empty for a voice
-    cloned without one); 404 as voice_get_for_user."""
-    tone = (voice_get_for_user(user=user, public_id=public_id).stats or {}).get("tone")
-    return tone if isinstance(tone, list) else []
-
-
 def sample_get_for_user(*, user, public_id: str) -> Sample:
     sample = (
         Sample.objects.filter(voice__owner_id=getattr(user, "pk", None), public_id=public_id)

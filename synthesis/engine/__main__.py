@@ -17,7 +17,6 @@ import numpy as np
 from .engine import get_engine
 from .errors import EngineError
 from .formats import FORMATS, encode_file, encode_stream
-from .tone import validate_tone
 from .voices import StylePerLanguage
 
 
@@ -56,7 +55,7 @@ def _say(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     voice = np.load(args.voice_file, allow_pickle=False) if args.voice_file else args.voice
     if args.voice_file and args.tone_file:
-        tone = validate_tone(json.loads(args.tone_file.read_text()))
+        tone = json.loads(args.tone_file.read_text())
         voice = StylePerLanguage(voice, lambda style, code: style, tone=tone)
     chunks = get_engine().stream(
         text, voice=voice, speed=args.speed, lang=args.lang, ssml=args.ssml

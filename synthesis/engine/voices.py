@@ -66,7 +66,9 @@ class StylePerLanguage:
 
     style: np.ndarray
     localise: Callable[[np.ndarray, str], np.ndarray]
-    tone: Tone = ()  # the recording's tone, applied to everything this voice says (tone.py)
+    # The recording's tone, applied to everything this voice says (tone.py): any [Hz, dB]
+    # pairs, kept as a validated Tone.
+    tone: Tone = ()
     _styles: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

@@ -56,7 +56,7 @@ class Renderer:
         if len(tone):
             from synthesis.engine import StylePerLanguage
 
-            voice = StylePerLanguage(voice, _as_is, tone=tuple(map(tuple, tone)))
+            voice = StylePerLanguage(voice, _as_is, tone=tone)
         with self._lock:  # one inference session per process, used by one search at a time
             audio = self.engine.synthesize(
                 text, voice=voice, lang=lang, chunking=_render_chunking()

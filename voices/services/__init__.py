@@ -34,7 +34,13 @@ from voices.services.erasure import (
     user_voices_erase,
     voice_erase,
 )
-from voices.services.policy import voice_style_for_tts, voice_use_for_tts
+from voices.services.policy import (
+    voice_for_tts,
+    voice_style,
+    voice_style_for_tts,
+    voice_tone,
+    voice_use_for_tts,
+)
 from voices.services.samples import sample_add, sample_delete, samples_retry_clear
 
 __all__ = [
@@ -62,6 +68,9 @@ __all__ = [
     "voice_clone_start",
     "voice_erase",
     "voice_rename",
+    "voice_for_tts",
+    "voice_style",
     "voice_style_for_tts",
+    "voice_tone",
     "voice_use_for_tts",
 ]

@@ -334,9 +334,7 @@ def _preview_render(*, style: np.ndarray, tone: list) -> str:
         from synthesis.engine import StylePerLanguage
         from voices.cloning.languages import localise
 
-        voice = StylePerLanguage(
-            np.asarray(style, dtype=np.float32), localise, tone=tuple(map(tuple, tone))
-        )
+        voice = StylePerLanguage(np.asarray(style, dtype=np.float32), localise, tone=tone)
         data, ext = audio_render(text=PREVIEW_TEXT, voice=voice)
     except Exception:
         logger.exception("could not render a voice preview")

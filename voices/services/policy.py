@@ -15,7 +15,13 @@ from voices.storage import file_read
 
 
 def voice_style_for_tts(*, user, public_id: str, use: str = "", project: str = "") -> np.ndarray:
-    """The style array [510,1,256] float32 of a cloned voice `user` may speak with for `use`.
+    """The style array [510,1,256] float32 of a cloned voice `user` may speak with for `use`
+    (see voice_for_tts)."""
+    return voice_style(voice_for_tts(user=user, public_id=public_id, use=use, project=project))
+
+
+def voice_for_tts(*, user, public_id: str, use: str = "", project: str = "") -> Voice:
+    """A cloned voice `user` may speak with for `use`.
 
     `use` (a key of USES; by default the consent's only use) and `project` (for the "project"
     use; by default the consent's project) say what the speech is for. Raises Http404 for a
@@ -34,7 +40,19 @@ def voice_style_for_tts(*, user, public_id: str, use: str = "", project: str = "
             payload={"code": problem.code, **({"use": use[:40]} if use else {})},
         )
         raise problem
+    return voice
+
+
+def voice_style(voice: Voice) -> np.ndarray:
+    """A voice's style array [510,1,256] float32, read from storage."""
     return np.load(io.BytesIO(file_read(voice.style_file)), allow_pickle=False).astype(np.float32)
+
+
+def voice_tone(voice: Voice) -> list[list[float]]:
+    """The recording's tone a cloned voice speaks through ([Hz, dB] pairs; empty for a voice
+    cloned without one)."""
+    tone = (voice.stats or {}).get("tone")
+    return tone if isinstance(tone, list) else []
 
 
 def voice_use_for_tts(*, user, public_id: str, use: str = "", project: str = "") -> tuple[str, str]:
