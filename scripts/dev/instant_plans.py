@@ -28,15 +28,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from devset import dev_set, read_records  # noqa: E402
+
 from voices.cloning.analysis import load_reference  # noqa: E402
 from voices.cloning.audio import median_pitch  # noqa: E402
-from voices.cloning.bank import load_bank  # noqa: E402
-from voices.cloning.bench import Judge, _stranger_embeddings, _Voices  # noqa: E402
-from voices.cloning.benchset import cases, select, strangers  # noqa: E402
 from voices.cloning.encoders import embed16, normalise  # noqa: E402
 from voices.cloning.instant import baseline, blend_candidates  # noqa: E402
 from voices.cloning.proposals import inverse_candidates, surrogate_candidates  # noqa: E402
-from voices.cloning.render import get_renderer  # noqa: E402
 from voices.cloning.scoring import (  # noqa: E402
     Scorer,
     long_term_spectrum,
@@ -46,16 +44,9 @@ from voices.cloning.texts import BANK_TEXTS  # noqa: E402
 
 
 def collect(args: argparse.Namespace) -> int:
-    renderer = get_renderer()
-    bank = load_bank(renderer)
-    voices = _Voices(renderer, bank)
-    chosen = select(cases(args.data, "instant"), "dev", args.librispeech, args.speakers)
-    shard, shards = (int(x) for x in args.shard.split("/"))
-    chosen = chosen[shard::shards]
-    pool = strangers(args.data)
-    keys = [k for k, _ in pool]
-    stranger_emb = _stranger_embeddings(pool)
-    for case in chosen:
+    dev = dev_set(args.data, args.shard, librispeech=args.librispeech, speakers=args.speakers)
+    renderer, bank, voices = dev.renderer, dev.bank, dev.voices
+    for case in dev.cases:
         began = time.process_time()
         ref = load_reference([clip.read() for clip in case.reference])
         target = reference_target(ref.speech16, ref.f0())
@@ -75,7 +66,7 @@ def collect(args: argparse.Namespace) -> int:
         for name, (a, b) in {"M": ("soft", "A1"), "MK": ("A1", "K"), "MB": ("base", "A1")}.items():
             if a in styles and b in styles:
                 styles[name] = (styles[a] + styles[b]) / 2
-        judge = Judge.of(case, stranger_emb, keys)
+        judge = dev.judge(case)
         seen: dict[bytes, dict] = {}
         record = {"speaker": case.speaker, "f0": target.f0, "seconds": ref.speech_seconds}
         record["candidates"] = {}
@@ -162,7 +153,7 @@ PLANS = {
 
 
 def analyse(paths: list[Path], only: str = "") -> int:
-    records = [json.loads(line) for p in paths for line in p.read_text().splitlines() if line]
+    records = read_records(paths)
     if only:
         records = [r for r in records if r["speaker"].startswith(only)]
     n = len(records)

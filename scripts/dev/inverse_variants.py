@@ -22,14 +22,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from devset import dev_set, read_records  # noqa: E402
+
 from voices.cloning.analysis import load_reference  # noqa: E402
-from voices.cloning.bank import load_bank  # noqa: E402
-from voices.cloning.bench import Judge, _stranger_embeddings, _Voices  # noqa: E402
-from voices.cloning.benchset import cases, select, strangers  # noqa: E402
 from voices.cloning.config import CONFIG  # noqa: E402
 from voices.cloning.encoders import normalise  # noqa: E402
 from voices.cloning.instant import baseline, blend_candidates  # noqa: E402
-from voices.cloning.render import get_renderer  # noqa: E402
 from voices.cloning.scoring import Candidate, Scorer, reference_target  # noqa: E402
 from voices.cloning.surrogate import _SEMITONE, _pitch_band, neighbour_mean  # noqa: E402
 from voices.cloning.texts import BANK_TEXTS  # noqa: E402
@@ -71,17 +69,10 @@ def _inverse(model, target, f0, *, ridge=1.0, centre=None, scale=1.0, semitones=
 
 
 def collect(args: argparse.Namespace) -> int:
-    renderer = get_renderer()
-    bank = load_bank(renderer)
-    voices = _Voices(renderer, bank)
-    chosen_all = select(cases(args.data, "instant"), "dev", None)
-    targets = _targets(chosen_all, Path(args.out).with_name("dev-targets.npz"))
-    shard, shards = (int(x) for x in args.shard.split("/"))
-    chosen = [c for c in chosen_all if c.speaker.startswith(args.only)][shard::shards]
-    pool = strangers(args.data)
-    keys = [k for k, _ in pool]
-    stranger_emb = _stranger_embeddings(pool)
-    for case in chosen:
+    dev = dev_set(args.data, args.shard, only=args.only)
+    renderer, bank, voices = dev.renderer, dev.bank, dev.voices
+    targets = _targets(dev.all_cases, Path(args.out).with_name("dev-targets.npz"))
+    for case in dev.cases:
         began = time.process_time()
         ref = load_reference([clip.read() for clip in case.reference])
         target = reference_target(ref.speech16, ref.f0())
@@ -110,7 +101,7 @@ def collect(args: argparse.Namespace) -> int:
             cands[name] = Candidate(
                 soft.timbre, soft.prosody, offset=np.clip(c - here, -limit, limit)
             )
-        judge = Judge.of(case, stranger_emb, keys)
+        judge = dev.judge(case)
         record = {"speaker": case.speaker, "f0": f0, "candidates": {}}
         for name, cand in cands.items():
             style = scorer.style(cand)
@@ -131,7 +122,7 @@ def collect(args: argparse.Namespace) -> int:
 
 
 def analyse(paths: list[Path]) -> int:
-    records = [json.loads(line) for p in paths for line in p.read_text().splitlines() if line]
+    records = read_records(paths)
     names = [n for n in records[0]["candidates"] if all(n in r["candidates"] for r in records)]
     print(f"{len(records)} dev speakers; mean normalised held-out identity CAM++ / Resemblyzer")
     for name in names:

@@ -24,24 +24,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from devset import dev_set, read_records  # noqa: E402
+
 from voices.cloning.analysis import load_reference  # noqa: E402
-from voices.cloning.bank import load_bank  # noqa: E402
-from voices.cloning.bench import Judge, _stranger_embeddings  # noqa: E402
-from voices.cloning.benchset import cases, select, strangers  # noqa: E402
 from voices.cloning.encoders import ENCODER_NAMES, speaker_embedding  # noqa: E402
-from voices.cloning.features import SAMPLE_RATE, _slaney_hz_to_mel, _slaney_mel_to_hz  # noqa: E402
+from voices.cloning.features import SAMPLE_RATE, mel_band_centres  # noqa: E402
 from voices.cloning.instant import baseline, blend_candidates  # noqa: E402
 from voices.cloning.proposals import inverse_candidates  # noqa: E402
-from voices.cloning.render import get_renderer  # noqa: E402
 from voices.cloning.scoring import Scorer, long_term_spectrum, reference_target  # noqa: E402
 from voices.cloning.texts import BANK_TEXTS, HELD_OUT_TEXTS  # noqa: E402
 
 TAPS = 511
-
-
-def _centres(n: int = 40) -> np.ndarray:
-    mels = np.linspace(_slaney_hz_to_mel(0.0), _slaney_hz_to_mel(SAMPLE_RATE / 2), n + 2)
-    return np.array([_slaney_mel_to_hz(m) for m in mels[1:-1]])
 
 
 def equaliser(gain_db: np.ndarray, limit: float) -> np.ndarray:
@@ -50,21 +43,15 @@ def equaliser(gain_db: np.ndarray, limit: float) -> np.ndarray:
     smooth = np.convolve(np.pad(gain_db, 1, mode="edge"), np.ones(3) / 3, mode="valid")
     smooth = np.clip(smooth - smooth.mean(), -limit, limit)
     freqs = np.fft.rfftfreq(TAPS + 1, 1 / SAMPLE_RATE)
-    response = 10 ** (np.interp(freqs, _centres(len(gain_db)), smooth) / 20)
+    response = 10 ** (np.interp(freqs, mel_band_centres(len(gain_db)), smooth) / 20)
     h = np.roll(np.fft.irfft(response), TAPS // 2)[:TAPS] * np.hanning(TAPS)
     return h / np.sqrt(np.mean(np.abs(np.fft.rfft(h, 4096)) ** 2))
 
 
 def collect(args: argparse.Namespace) -> int:
-    renderer = get_renderer()
-    bank = load_bank(renderer)
-    chosen = select(cases(args.data, "instant"), "dev", None)
-    chosen = [c for c in chosen if c.speaker.startswith(args.only)]
-    shard, shards = (int(x) for x in args.shard.split("/"))
-    pool = strangers(args.data)
-    keys = [k for k, _ in pool]
-    stranger_emb = _stranger_embeddings(pool)
-    for case in chosen[shard::shards]:
+    dev = dev_set(args.data, args.shard, only=args.only)
+    renderer, bank = dev.renderer, dev.bank
+    for case in dev.cases:
         began = time.process_time()
         ref = load_reference([clip.read() for clip in case.reference])
         target = reference_target(ref.speech16, ref.f0())
@@ -84,7 +71,7 @@ def collect(args: argparse.Namespace) -> int:
         )
         gain = target.ltas - long_term_spectrum(bank_audio)
         held_audio = np.concatenate([renderer.render(t, style) for t in HELD_OUT_TEXTS])
-        judge = Judge.of(case, stranger_emb, keys)
+        judge = dev.judge(case)
         record = {"speaker": case.speaker, "base_won": best is base, "norm": {}}
         for name, limit in (("plain", 0.0), ("eq6", 6.0), ("eq10", 10.0), ("eq15", 15.0)):
             audio = held_audio
@@ -107,7 +94,7 @@ def collect(args: argparse.Namespace) -> int:
 
 
 def analyse(paths: list[Path]) -> int:
-    records = [json.loads(line) for p in paths for line in p.read_text().splitlines() if line]
+    records = read_records(paths)
     print(f"{len(records)} dev speakers; mean normalised held-out identity CAM++ / Resemblyzer")
     plain = np.array([r["norm"]["plain"] for r in records])
     for name in records[0]["norm"]:
