@@ -1,4 +1,5 @@
-"""A clone speaking another language takes that language's accent and keeps its own timbre."""
+"""A clone speaking another language takes that language's accent and keeps its own timbre,
+moved only as far as the language needs to be understood."""
 
 import numpy as np
 import pytest
@@ -8,7 +9,13 @@ from synthesis.engine.chunking import ChunkPolicy
 from synthesis.services import _cloned_voice
 from tests.voices.conftest import funded, make_voice, media, speech  # noqa: F401 - fixtures
 from voices.cloning import similarity, speaker_embedding
-from voices.cloning.languages import ACCENT_WEIGHT, accent_shift, localise, style_for_language
+from voices.cloning.languages import (
+    ACCENT_WEIGHT,
+    TIMBRE_WEIGHTS,
+    accent_shift,
+    localise,
+    style_for_language,
+)
 from voices.cloning.render import PROSODY, TIMBRE
 from voices.cloning.texts import HELD_OUT_TEXTS
 from voices.services import voice_style_for_tts
@@ -51,15 +58,44 @@ def test_the_accent_is_measured_within_each_gender_both_languages_have():
     assert accent_shift(stock, "f").shape == (510, 1, 128)
 
 
-def test_only_the_prosody_half_moves(stock):
+def test_the_timbre_half_is_measured_the_same_way():
+    stock = {
+        "af_one": _style(1, 0),
+        "af_two": _style(3, 0),
+        "am_one": _style(10, 0),
+        "ff_one": _style(4, 0),  # 4 - 2; the men's 10 plays no part
+    }
+
+    assert np.allclose(accent_shift(stock, "f", half=TIMBRE), 2)
+    assert np.allclose(accent_shift(stock, "f"), 0)
+
+
+def test_a_language_heard_well_enough_moves_only_the_prosody_half(stock):
     clone = stock["af_heart"]
+    assert "j" not in TIMBRE_WEIGHTS
+
+    japanese = style_for_language(clone, "j", stock)
+
+    np.testing.assert_array_equal(japanese[..., TIMBRE], clone[..., TIMBRE])
+    moved = japanese[..., PROSODY] - clone[..., PROSODY]
+    assert np.abs(moved).mean() > 0.01
+    np.testing.assert_allclose(moved, ACCENT_WEIGHT * accent_shift(stock, "j"), atol=1e-6)
+
+
+def test_french_also_moves_the_timbre_half_a_little(stock):
+    clone = stock["am_michael"]
 
     french = style_for_language(clone, "f", stock)
 
-    np.testing.assert_array_equal(french[..., TIMBRE], clone[..., TIMBRE])
-    assert np.abs(french[..., PROSODY] - clone[..., PROSODY]).mean() > 0.01
     moved = french[..., PROSODY] - clone[..., PROSODY]
     np.testing.assert_allclose(moved, ACCENT_WEIGHT * accent_shift(stock, "f"), atol=1e-6)
+    timbre = french[..., TIMBRE] - clone[..., TIMBRE]
+    shift = accent_shift(stock, "f", half=TIMBRE)
+    assert 0 < TIMBRE_WEIGHTS["f"] < 0.5
+    np.testing.assert_allclose(timbre, TIMBRE_WEIGHTS["f"] * shift, atol=1e-6)
+    assert np.abs(timbre).mean() > 0.001
+    unmoved = style_for_language(clone, "f", stock, timbre_weight=0.0)
+    np.testing.assert_array_equal(unmoved[..., TIMBRE], clone[..., TIMBRE])
 
 
 def test_the_weight_scales_the_shift(stock):

@@ -16,9 +16,10 @@ only, with the held-out sentences). Printed per language and variant:
         speaker shows it
 
 Variants: ``clone`` (the style as cloned, accent weight 0), ``shift W`` (the product's method,
-``languages.style_for_language`` at weight W; ``--weights`` lists them, 0 standing for
-``clone``), ``swap`` (the prosody half replaced by the mean of the language's stock voices of
-the reader's gender: the simplest alternative).
+``languages.style_for_language`` at prosody weight W and the language's timbre weight from
+``languages.TIMBRE_WEIGHTS``, or ``--timbre T`` for every language; ``--weights`` lists them,
+0 standing for ``clone``), ``swap`` (the prosody half replaced by the mean of the language's
+stock voices of the reader's gender: the simplest alternative).
 
 Needs the ``bench`` extra: faster-whisper and zhconv; Whisper base is the recogniser
 ``python -m voices.evidence.assets install`` put in place (make install does), or, given
@@ -305,12 +306,19 @@ def swapped(style: np.ndarray, stock: dict[str, np.ndarray], lang: str, gender: 
 
 
 def variants(
-    style: np.ndarray, stock: dict, lang: str, gender: str, weights: list[float], swap: bool
+    style: np.ndarray,
+    stock: dict,
+    lang: str,
+    gender: str,
+    weights: list[float],
+    swap: bool,
+    timbre: float | None = None,
 ) -> dict[str, np.ndarray]:
     out = {}
     for w in weights:
         name = f"shift {w:g}" if w else "clone"
-        out[name] = style_for_language(style, lang, stock, weight=w) if w else style
+        shifted = style_for_language(style, lang, stock, weight=w, timbre_weight=timbre)
+        out[name] = shifted if w else style
     if swap:
         out["swap"] = swapped(style, stock, lang, gender)
     return out
@@ -352,6 +360,7 @@ def run_reader(
     styles: Path | None,
     log,
     rows: list[Row],
+    timbre: float | None = None,
 ) -> list[Row]:
     """Appends the reader's rows to ``rows`` as they come, so a stopped run keeps them."""
     import soundfile as sf
@@ -365,7 +374,9 @@ def run_reader(
     eng = embeddings(english, ENGINE_RATE)
     for lang in langs:
         text = " ".join(SENTENCES[reader.split][lang])
-        for name, variant in variants(style, stock, lang, reader.gender, weights, swap).items():
+        for name, variant in variants(
+            style, stock, lang, reader.gender, weights, swap, timbre
+        ).items():
             speech = engine.synthesize(text, voice=variant, lang=lang)
             heard, lid = hear(asr, resample(speech, ENGINE_RATE, SAMPLE_RATE), lang)
             row = Row(reader.split, lang, name, reader.speaker, cer(text, heard, lang), lid)
@@ -486,6 +497,9 @@ def main(argv: list[str] | None = None) -> int:
         help="skip the stock voices (summarise with the --out of a run that had them)",
     )
     parser.add_argument("--swap", action="store_true", help="also try the prosody swap")
+    parser.add_argument(
+        "--timbre", type=float, help="timbre weight for every language (default: the product's)"
+    )
     parser.add_argument("--styles", type=Path, help="keep (and reuse) each reader's clone here")
     parser.add_argument("--min-seconds", type=float, default=12.0)
     parser.add_argument(
@@ -519,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_stock:
         run_stock(asr, {(r.split, r.gender) for r in chosen}, args.langs, log, rows)
     for reader in chosen:
-        run_reader(reader, asr, args.langs, weights, args.swap, args.styles, log, rows)
+        run_reader(reader, asr, args.langs, weights, args.swap, args.styles, log, rows, args.timbre)
     if not args.no_stock:
         print("\n".join(summary(rows, {r.speaker: r.gender for r in chosen})))
     print(machine())
