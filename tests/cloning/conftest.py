@@ -10,6 +10,9 @@ from tests.speech import SPEECH_DIR
 from voices.cloning import assets
 from voices.cloning.__main__ import main as cli
 
+# The speaker ``cli_clone`` is made from, and how many of her utterances (the rest are held out).
+CLI_CLONED, CLI_REFERENCE = "vctk/p225", 5
+
 
 @pytest.fixture(scope="session", autouse=True)
 def encoder_assets():
@@ -34,9 +37,14 @@ def manifest(speech_dir) -> dict[str, list[Path]]:
 
 @pytest.fixture(scope="session")
 def cli_clone(manifest, tmp_path_factory) -> Path:
-    """An instant clone of LJ Speech (five utterances) saved by the command line, made once."""
+    """An instant clone of a woman's voice (VCTK p225, the first five of her eight utterances)
+    saved by the command line, made once.
+
+    Not LJ Speech: CAM++ hears little of that recording's reader in any voice (0.21 for the
+    nearest stock one), so which voice wins there is a near tie that CPUs' rounding decides,
+    and the clone can be the nearest stock voice itself."""
     out = tmp_path_factory.mktemp("cli-clone") / "voice.npy"
-    refs = map(str, manifest["ljspeech/LJ"][:5])
+    refs = map(str, manifest[CLI_CLONED][:CLI_REFERENCE])
     assert cli(["clone", *refs, "--tier", "instant", "--out", str(out)]) == 0
     return out
 

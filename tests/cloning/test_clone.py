@@ -22,7 +22,7 @@ from voices.cloning.instant import planned_candidates
 from voices.cloning.render import RENDER_LANG, get_renderer
 from voices.cloning.texts import HELD_OUT_TEXTS
 
-from .conftest import joined
+from .conftest import CLI_CLONED, CLI_REFERENCE, joined
 
 pytestmark = pytest.mark.model
 
@@ -66,7 +66,7 @@ def _held_out_similarity(renderer, style, held_emb) -> float:
 def test_instant_clone_is_closer_to_held_out_speech_than_the_nearest_stock_voice(
     renderer, manifest, cli_clone
 ):
-    utterances = manifest["ljspeech/LJ"]
+    utterances = manifest[CLI_CLONED]
 
     style = np.load(cli_clone)
     assert style.shape == (510, 1, 256)
@@ -76,8 +76,8 @@ def test_instant_clone_is_closer_to_held_out_speech_than_the_nearest_stock_voice
     stock_norms = np.linalg.norm(bank.styles[:, :, 0], axis=2)
     assert stock_norms.min() * 0.8 < row_norms.min() and row_norms.max() < stock_norms.max() * 1.2
 
-    held_emb = speaker_embedding(*joined(utterances[-3:]))
-    ref_emb = speaker_embedding(*joined(utterances[:5]))
+    held_emb = speaker_embedding(*joined(utterances[CLI_REFERENCE:]))
+    ref_emb = speaker_embedding(*joined(utterances[:CLI_REFERENCE]))
     nearest = bank.styles[int(np.argmax(bank.embeddings["campplus"] @ ref_emb))]
     clone_score = _held_out_similarity(renderer, style, held_emb)
     stock_score = _held_out_similarity(renderer, nearest, held_emb)
