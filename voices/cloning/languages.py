@@ -7,7 +7,7 @@ another language therefore gets its prosody half moved by that language's accent
 difference between the language's stock voices and the American English ones of the same
 gender, which keeps what is the speaker's own in that half (pitch level, pace). The decoder
 also shapes how each sound is articulated, so where the prosody alone leaves the speech
-foreign (French, Italian), the timbre half moves a little by the same kind of
+foreign (French, Hindi, Italian), the timbre half moves a little by the same kind of
 difference: far enough to be understood and heard as the language, as little as that allows,
 since the timbre is most of what makes the voice the speaker's.
 """
@@ -30,10 +30,11 @@ AS_CLONED = frozenset({RENDER_LANG, "b"})
 # recognised as well as the full one and kept more of the speaker.
 ACCENT_WEIGHT = 0.5
 # Fraction of the timbre half's accent shift, per language; none elsewhere. Each is the least of
-# 0, 0.15, 0.25, 0.35 and 0.5 at which eight dev readers' clones met the goal on average
-# (character error rate at most 1.5x the stock voice's, language ID at most 0.1 under it):
-# without it French was misheard (13.5 % against 4.3 %, language ID 0.55).
-TIMBRE_WEIGHTS: Mapping[str, float] = MappingProxyType({"f": 0.35, "i": 0.15})
+# 0, 0.15, 0.25, 0.35 and 0.5 at which eight dev readers' clones met the goal (character error
+# rate at most 1.5x the stock voice's on average, and every reader's language ID at most 0.1
+# under it): without it French was misheard (13.5 % against 4.3 %, language ID 0.55), and two
+# of the eight readers did not sound Hindi.
+TIMBRE_WEIGHTS: Mapping[str, float] = MappingProxyType({"f": 0.35, "h": 0.15, "i": 0.15})
 
 
 def _by_gender(stock: Mapping[str, np.ndarray], lang: str) -> dict[str, list[np.ndarray]]:
