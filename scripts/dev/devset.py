@@ -1,6 +1,7 @@
 """What the cloning dev scripts share: the dev speakers of one shard, a judge for each, and
 the records they write (one JSON object a line)."""
 
+import argparse
 import json
 import sys
 from dataclasses import dataclass
@@ -50,3 +51,14 @@ def dev_set(
 
 def read_records(paths: list[Path]) -> list[dict]:
     return [json.loads(line) for p in paths for line in p.read_text().splitlines() if line]
+
+
+def dev_arguments() -> argparse.ArgumentParser:
+    """The options every dev script takes; each adds its own."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path)
+    parser.add_argument("--shard", default="0/1")
+    parser.add_argument("--out", type=Path, help="append one JSON record a speaker here")
+    parser.add_argument("--analyse", type=Path, nargs="*", help="summarise these records")
+    parser.add_argument("--only", default="", help="speakers whose name starts so")
+    return parser

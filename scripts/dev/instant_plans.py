@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from devset import dev_set, read_records  # noqa: E402
+from devset import dev_arguments, dev_set, read_records  # noqa: E402
 
 from voices.cloning.analysis import load_reference  # noqa: E402
 from voices.cloning.audio import median_pitch  # noqa: E402
@@ -201,14 +201,9 @@ def analyse(paths: list[Path], only: str = "") -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path)
+    parser = dev_arguments()
     parser.add_argument("--librispeech", type=int, default=8)
     parser.add_argument("--speakers", default="")
-    parser.add_argument("--shard", default="0/1")
-    parser.add_argument("--out", type=Path)
-    parser.add_argument("--analyse", type=Path, nargs="*")
-    parser.add_argument("--only", default="", help="analyse speakers whose name starts so")
     args = parser.parse_args()
     if args.analyse:
         return analyse(args.analyse, args.only)

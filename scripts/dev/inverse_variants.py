@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from devset import dev_set, read_records  # noqa: E402
+from devset import dev_arguments, dev_set, read_records  # noqa: E402
 
 from voices.cloning.analysis import load_reference  # noqa: E402
 from voices.cloning.config import CONFIG  # noqa: E402
@@ -140,12 +140,7 @@ def analyse(paths: list[Path]) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path)
-    parser.add_argument("--shard", default="0/1")
-    parser.add_argument("--out", type=Path)
-    parser.add_argument("--analyse", type=Path, nargs="*")
-    parser.add_argument("--only", default="", help="speakers whose name starts so")
+    parser = dev_arguments()
     parser.add_argument("--domain", action="store_true", help="also the real-mean centring")
     args = parser.parse_args()
     if args.analyse:

@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from devset import dev_set, read_records  # noqa: E402
+from devset import dev_arguments, dev_set, read_records  # noqa: E402
 
 from voices.cloning.analysis import load_reference  # noqa: E402
 from voices.cloning.encoders import ENCODER_NAMES, speaker_embedding  # noqa: E402
@@ -108,13 +108,7 @@ def analyse(paths: list[Path]) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path)
-    parser.add_argument("--only", default="")
-    parser.add_argument("--shard", default="0/1")
-    parser.add_argument("--out", type=Path)
-    parser.add_argument("--analyse", type=Path, nargs="*")
-    args = parser.parse_args()
+    args = dev_arguments().parse_args()
     if args.analyse:
         return analyse(args.analyse)
     return collect(args)
