@@ -50,7 +50,6 @@ import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -260,12 +259,15 @@ def main() -> None:
                 if placed is None:
                     unaligned += 1
                 else:
-                    for w, (a, b) in zip(ours, placed, strict=True):
-                        found["al_s"].append((w.start - a) * 1000)
-                        found["al_e"].append((w.end - b) * 1000)
+                    theirs = [
+                        timestamps.WordTime(w.text, a, b)
+                        for w, (a, b) in zip(ours, placed, strict=True)
+                    ]
+                    for w, aligned in zip(ours, theirs, strict=True):
+                        found["al_s"].append((w.start - aligned.start) * 1000)
+                        found["al_e"].append((w.end - aligned.end) * 1000)
                     # The aligner scored against the pauses: how exact the reference itself is.
-                    own = [SimpleNamespace(start=a, end=b) for a, b in placed]
-                    found["ap"] += [e for part in pause_errors(own, audio) for e in part]
+                    found["ap"] += [e for part in pause_errors(theirs, audio) for e in part]
             if asr is not None:
                 segments, _ = asr.transcribe(
                     _resample_to_16k(audio, 24000), language="en", beam_size=5,

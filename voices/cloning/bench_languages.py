@@ -317,8 +317,9 @@ def variants(
     out = {}
     for w in weights:
         name = f"shift {w:g}" if w else "clone"
-        shifted = style_for_language(style, lang, stock, weight=w, timbre_weight=timbre)
-        out[name] = shifted if w else style
+        out[name] = (
+            style_for_language(style, lang, stock, weight=w, timbre_weight=timbre) if w else style
+        )
     if swap:
         out["swap"] = swapped(style, stock, lang, gender)
     return out
