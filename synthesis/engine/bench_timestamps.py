@@ -34,7 +34,8 @@ rules were chosen on them), ``held-out`` the other 24 WER sentences (never tuned
 
 Prints, per voice and overall, the share of boundaries within 50 ms, the median and the
 95th percentile, and for the pauses and the aligner the signed median (a constant offset
-shows there).
+shows there); for the aligner also the share of words whose start and end are both within
+50 ms (a boundary inside a phrase is two words' edges, so one miss there fails two words).
 ``--raw`` leaves word edges where the model's durations put them, not moved out of pauses.
 """
 
@@ -309,6 +310,9 @@ def _report(label: str, found: dict[str, list[float]]) -> None:
     aligned = np.abs(np.asarray(found["al_s"] + found["al_e"]))
     if aligned.size:
         print(f"{'':>10}  aligner, {aligned.size} boundaries: {_spread(aligned)}")
+        both = (np.abs(found["al_s"]) <= GOAL_MS) & (np.abs(found["al_e"]) <= GOAL_MS)
+        print(f"{'':>10}    words with both edges within {GOAL_MS:.0f} ms: "
+              f"{np.mean(both) * 100:.1f} % of {both.size}")  # fmt: skip
         for name in ("al_s", "al_e"):
             part = np.asarray(found[name])
             print(f"{'':>10}    {'starts' if name == 'al_s' else 'ends'}: "

@@ -157,7 +157,14 @@ class Engine:
         sentences = {id(run): list(_sentences(run)) for run in runs}
         clock = WordClock(
             clock_items(
-                (run.segment.marks, sentences[id(run)], run.segment.marks_after) for run in runs
+                (
+                    run.segment.marks,
+                    sentences[id(run)],
+                    run.segment.marks_after,
+                    # Given phonemes (SSML <phoneme>) are not what g2p would say.
+                    run.g2p if run.segment.phonemes is None else None,
+                )
+                for run in runs
             )
         )
         chunks = self._chunks(runs, chunking or streaming_policy(), sentences=sentences)

@@ -7,19 +7,21 @@ applied here. Before a pause the model gives the last phoneme more frames than i
 renders part of them as silence), so a word's edge that falls inside a pause of the rendered
 audio is moved to where the pause begins or ends. Between two words the model spends frames
 on the space (and any punctuation): the words meet in the middle of them, where a forced
-aligner puts the boundary, unless a pause there moves both edges. Words are runs of phonemes
-between spaces;
-they are matched to the words of the spoken (normalised) text one to one when a sentence has
-as many of each, else by a monotonic alignment of similar lengths (g2p joins "on the" into
-one phoneme word).
+aligner puts the boundary, unless a pause there moves both edges (a word after a pause may
+keep a soft onset of up to 30 ms before the sound passes the pause's threshold). Words are
+runs of phonemes between spaces; they are matched to the words of the spoken (normalised)
+text one to one when a sentence has as many of each, else by a monotonic alignment of
+similar lengths in sounds (g2p joins "of the" into one phoneme word), and words that share a
+phoneme word are cut between its sounds.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -35,6 +37,10 @@ LEAD_SAMPLES = 3 * FRAME_SAMPLES
 PAUSE_FRAME = 120
 PAUSE_DB = -40.0
 MIN_PAUSE_FRAMES = 16
+# A word after a pause may start this much before the sound passes the pause's threshold
+# when its phonemes' frames put it there: soft onsets (h, th, f) stay under -40 dB for a
+# few frames, and a listener hears them as the word.
+ONSET_LEAD_SAMPLES = 720
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,9 @@ class Mark:
 class _Span:
     start: int  # samples from the start of the stream
     end: int
+    # Where each of the phoneme word's sounds begins (letters, not stress or length marks):
+    # text words that g2p spoke as one phoneme word ("of the") are cut between their sounds.
+    sounds: tuple[int, ...] = field(default=(), compare=False)
 
 
 def phoneme_word_spans(
@@ -83,16 +92,22 @@ def phoneme_word_spans(
     lead = min(LEAD_SAMPLES, int(frames[0]) * FRAME_SAMPLES) if frames.size else 0
     edges = np.concatenate([[0], np.cumsum(frames)]) * FRAME_SAMPLES - lead
     words: list[tuple[int, int]] = []  # first and last letter's index in the model's input
+    sounds: list[list[int]] = []
     first = last = None
+    heard: list[int] = []
     for i, symbol in enumerate([*symbols, " "]):
         if symbol == " ":
             if first is not None and last is not None:
                 words.append((first, last))
+                sounds.append(heard)
             first = last = None
+            heard = []
         elif symbol.isalpha() and i + 1 < len(edges) - 1:
             # token i sits at index i + 1 of the model's input, after the padding id
             first = i + 1 if first is None else first
             last = i + 1
+            if is_sound(symbol):
+                heard.append(int(edges[i + 1]))
     starts = [int(edges[a]) for a, _ in words]
     ends = [int(edges[b + 1]) for _, b in words]
     # The model gives the move from one word to the next its own tokens (the space, and any
@@ -100,7 +115,16 @@ def phoneme_word_spans(
     # words meet at its middle. A pause there is taken out again by snap_to_pauses.
     for k in range(len(words) - 1):
         ends[k] = starts[k + 1] = (ends[k] + starts[k + 1]) // 2
-    return [_place(a, b, offset, trim_start, length) for a, b in zip(starts, ends, strict=True)]
+    return [
+        _place(a, b, offset, trim_start, length, inside)
+        for a, b, inside in zip(starts, ends, sounds, strict=True)
+    ]
+
+
+def is_sound(symbol: str) -> bool:
+    """A phoneme letter, not a mark on one (stress, length, aspiration: Unicode's modifier
+    letters)."""
+    return symbol.isalpha() and unicodedata.category(symbol) != "Lm"
 
 
 def word_spans_in(
@@ -145,28 +169,42 @@ def snap_to_pauses(
 ) -> list[_Span]:
     """Spans whose edges inside a pause are moved out to the pause's edge.
 
-    ``silent`` are the pauses of the audio that starts at ``offset`` in the stream. A word
+    ``silent`` are the pauses of the audio that starts at ``offset`` in the stream. A start
+    keeps up to ``ONSET_LEAD_SAMPLES`` of the pause before the sound (a soft onset). A word
     lying wholly inside a pause (too soft to tell) keeps its span."""
     snapped = []
     for span in spans:
         start, end = span.start - offset, span.end - offset
         for a, b in silent:
             if a <= start < b:
-                start = b
+                start = max(start, b - ONSET_LEAD_SAMPLES)
             if a < end <= b:
                 end = a
-        snapped.append(_Span(start + offset, end + offset) if start < end else span)
+        if start < end:
+            snapped.append(replace(span, start=start + offset, end=end + offset))
+        else:
+            snapped.append(span)
     return snapped
 
 
-def _place(start: int, end: int, offset: int, trim_start: int, length: int) -> _Span:
+def _place(
+    start: int, end: int, offset: int, trim_start: int, length: int, sounds: Sequence[int] = ()
+) -> _Span:
     def at(sample: int) -> int:
         return offset + min(length, max(0, int(sample) - trim_start))
 
-    return _Span(at(start), at(end))
+    return _Span(at(start), at(end), tuple(at(s) for s in sounds))
 
 
-Group = tuple[list[str], int]  # text words, and the phoneme words they were spoken as
+class Group(NamedTuple):
+    """Text words and how many phoneme words they were spoken as."""
+
+    words: list[str]
+    count: int
+    # Each word's number of sounds as g2p says it alone, when known: where a phoneme word
+    # that holds several words is cut. Without them, the words' lengths.
+    sizes: tuple[int, ...] = ()
+
 
 # A group joins at most this many words on either side: g2p joins "on the" into one phoneme
 # word, a normaliser reads one token as several words.
@@ -174,27 +212,44 @@ _MAX_JOIN = 3
 _UNEVEN = 0.35  # the cost of a group that is not one word to one
 
 
-def spoken_groups(text: str, phonemes: str) -> list[Group]:
+def spoken_groups(text: str, phonemes: str, g2p: Callable[[str], str] | None = None) -> list[Group]:
     """A sentence's words matched to its phoneme words, in order, as groups.
 
     Matching is a monotonic alignment that prefers one to one and groups of similar length;
     when none fits (a language written without spaces) the words share the phoneme words in
-    proportion to their order.
+    proportion to their order. Length is the words' letters, or with ``g2p`` (only asked when
+    the counts differ) the sounds of each word spoken alone, which letters misjudge: "history
+    of | the" looks as long as "history | of the" to a letter count, not to a sound count.
     """
     words = text.split()
-    spoken = [sum(c.isalpha() for c in w) for w in phonemes.split()]
-    spoken = [n for n in spoken if n]
     if not words:
         return []
+    spoken = [w for w in phonemes.split() if any(c.isalpha() for c in w)]
     if len(words) == len(spoken):
-        return [([w], 1) for w in words]
-    groups = _aligned(words, spoken)
+        return [Group([w], 1) for w in words]
+    if g2p is None:
+        groups = _aligned(
+            words,
+            [max(1, sum(c.isalnum() for c in w)) for w in words],
+            [sum(c.isalpha() for c in w) for w in spoken],
+        )
+    else:
+        sizes = [max(1, _sounds(g2p(w))) for w in words]
+        groups = _aligned(words, sizes, [max(1, _sounds(w)) for w in spoken])
+        if groups is not None:
+            at = np.cumsum([0] + [len(g.words) for g in groups])
+            groups = [
+                g._replace(sizes=tuple(sizes[at[k] : at[k + 1]])) for k, g in enumerate(groups)
+            ]
     return groups if groups is not None else _proportional(words, len(spoken))
 
 
-def _aligned(words: list[str], spoken: list[int]) -> list[Group] | None:
+def _sounds(phonemes: str) -> int:
+    return sum(is_sound(c) for c in phonemes)
+
+
+def _aligned(words: list[str], lengths: list[int], spoken: list[int]) -> list[Group] | None:
     n, m = len(words), len(spoken)
-    letters = [max(1, sum(c.isalnum() for c in w)) for w in words]
     inf = float("inf")
     cost = np.full((n + 1, m + 1), inf)
     step: dict[tuple[int, int], tuple[int, int]] = {}
@@ -207,7 +262,7 @@ def _aligned(words: list[str], spoken: list[int]) -> list[Group] | None:
                 a, b = i + di, j + dj
                 if a > n or b > m:
                     continue
-                ratio = (sum(letters[i:a]) + 1) / (sum(spoken[j:b]) + 1)
+                ratio = (sum(lengths[i:a]) + 1) / (sum(spoken[j:b]) + 1)
                 c = cost[i, j] + abs(np.log(ratio)) + (_UNEVEN if (di, dj) != (1, 1) else 0)
                 if c < cost[a, b]:
                     cost[a, b], step[(a, b)] = c, (di, dj)
@@ -217,7 +272,7 @@ def _aligned(words: list[str], spoken: list[int]) -> list[Group] | None:
     i, j = n, m
     while i or j:
         di, dj = step[(i, j)]
-        groups.append((words[i - di : i], dj))
+        groups.append(Group(words[i - di : i], dj))
         i, j = i - di, j - dj
     return groups[::-1]
 
@@ -229,7 +284,7 @@ _STEPS = (
 
 def _proportional(words: list[str], count: int) -> list[Group]:
     if not count:
-        return [(words, 0)]
+        return [Group(words, 0)]
     owners = np.floor(np.arange(count) * len(words) / count).astype(int)
     covered = np.bincount(owners, minlength=len(words))
     groups: list[Group] = []
@@ -237,7 +292,7 @@ def _proportional(words: list[str], count: int) -> list[Group]:
         if n == 0 and groups:
             groups[-1][0].append(word)
         else:
-            groups.append(([word], int(n)))
+            groups.append(Group([word], int(n)))
     return groups
 
 
@@ -245,8 +300,10 @@ class WordClock:
     """Turns the phoneme word spans of consecutive chunks into the text's words, in order,
     and times the marks placed among them (``marks``, as they are reached)."""
 
-    def __init__(self, groups: Iterable[Group | Mark]) -> None:
-        self._pending: deque[Group | Mark] = deque(groups)
+    def __init__(self, groups: Iterable[Group | tuple[list[str], int] | Mark]) -> None:
+        self._pending: deque[Group | Mark] = deque(
+            item if isinstance(item, Mark) else Group(*item) for item in groups
+        )
         self._open: list[_Span] = []
         self._last_end = 0
         self.marks: list[MarkTime] = []
@@ -258,10 +315,10 @@ class WordClock:
             if not self._pending:
                 break
             self._open.append(span)
-            words, needed = self._pending[0]  # a group: _settle leaves no mark in front
-            if len(self._open) >= needed:
+            group = self._pending[0]  # _settle leaves no mark in front
+            if isinstance(group, Group) and len(self._open) >= group.count:
                 self._pending.popleft()
-                done += self._words(words, self._open[0].start, self._open[-1].end)
+                done += self._words(group, self._open[0].start, self._open[-1].end, self._open)
                 self._open = []
         return done + self._settle(next_start=None)
 
@@ -274,9 +331,8 @@ class WordClock:
             if isinstance(item, Mark):
                 self.marks.append(MarkTime(item.name, _seconds(self._last_end)))
                 continue
-            words, _ = item
             start = self._open[0].start if self._open else self._last_end
-            done += self._words(words, start, self._open[-1].end if self._open else start)
+            done += self._words(item, start, self._open[-1].end if self._open else start)
             self._open = []
         return done
 
@@ -291,18 +347,29 @@ class WordClock:
                     break
                 at = self._last_end if item.after else next_start
                 self.marks.append(MarkTime(item.name, _seconds(at)))
-            elif item[1] == 0:
-                done += self._words(item[0], self._last_end, self._last_end)
+            elif item.count == 0:
+                done += self._words(item, self._last_end, self._last_end)
             else:
                 break
             self._pending.popleft()
         return done
 
-    def _words(self, words: list[str], start: int, end: int) -> list[WordTime]:
-        """Words spoken as one stretch of audio share it in proportion to their length."""
+    def _words(
+        self, group: Group, start: int, end: int, spans: Sequence[_Span] = ()
+    ) -> list[WordTime]:
+        """Words spoken as one stretch of audio share it in proportion to their size: cut
+        between the sounds of a phoneme word that holds several, else in time."""
         self._last_end = max(self._last_end, end)
-        weights = np.cumsum([0] + [len(w) for w in words]) / max(1, sum(len(w) for w in words))
-        edges = start + weights * (end - start)
+        words = group.words
+        sizes = group.sizes or tuple(len(w) for w in words)
+        shares = np.cumsum([0, *sizes]) / max(1, sum(sizes))
+        sounds = spans[0].sounds if len(spans) == 1 else ()
+        if len(words) > 1 and len(sounds) > 1:
+            cuts = np.clip(np.floor(shares[1:-1] * len(sounds) + 0.5), 1, len(sounds) - 1)
+            inner = [min(max(sounds[int(k)], start), end) for k in cuts]
+            edges = np.array([start, *inner, end], dtype=np.float64)
+        else:
+            edges = start + shares * (end - start)
         return [
             WordTime(w, _seconds(edges[k]), _seconds(edges[k + 1])) for k, w in enumerate(words)
         ]
@@ -339,15 +406,22 @@ def character_alignment(words: list[WordTime], *, after: WordTime | None = None)
     }
 
 
-def clock_items(
-    runs: Iterable[tuple[tuple[str, ...], list[tuple[str, str]], tuple[str, ...]]],
-) -> Iterator[Group | Mark]:
+_Marks = tuple[str, ...]
+_Sentences = list[tuple[str, str]]
+ClockRun = (
+    tuple[_Marks, _Sentences, _Marks]
+    | tuple[_Marks, _Sentences, _Marks, Callable[[str], str] | None]
+)
+
+
+def clock_items(runs: Iterable[ClockRun]) -> Iterator[Group | Mark]:
     """The words of runs of text as spoken, each run's marks at its edges; a run is (marks
-    before it, its sentences as (normalised text, phonemes), marks after it)."""
-    for before, sentences, after in runs:
+    before it, its sentences as (normalised text, phonemes), marks after it) and may end with
+    the g2p that spoke it (see ``spoken_groups``)."""
+    for before, sentences, after, *g2p in runs:
         yield from (Mark(name) for name in before)
         for said, phonemes in sentences:
-            yield from spoken_groups(said, phonemes)
+            yield from spoken_groups(said, phonemes, g2p[0] if g2p else None)
         yield from (Mark(name, after=True) for name in after)
 
 
