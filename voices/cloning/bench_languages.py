@@ -279,7 +279,7 @@ def hear(asr, audio: np.ndarray, lang: str) -> tuple[str, float]:
 
 
 def read_out(
-    asr, sentences: tuple[str, ...], voice, lang: str
+    asr, sentences: tuple[str, ...], voice: str | np.ndarray, lang: str
 ) -> tuple[np.ndarray, str, float, float]:
     """The voice reading the sentences five at a time: its speech, what Whisper heard, the
     CER over all of them and the mean language ID of the texts."""
