@@ -235,12 +235,7 @@ def spoken_groups(text: str, phonemes: str, g2p: Callable[[str], str] | None = N
         )
     else:
         sizes = [max(1, _sounds(g2p(w))) for w in words]
-        groups = _aligned(words, sizes, [max(1, _sounds(w)) for w in spoken])
-        if groups is not None:
-            at = np.cumsum([0] + [len(g.words) for g in groups])
-            groups = [
-                g._replace(sizes=tuple(sizes[at[k] : at[k + 1]])) for k, g in enumerate(groups)
-            ]
+        groups = _aligned(words, sizes, [max(1, _sounds(w)) for w in spoken], keep_sizes=True)
     return groups if groups is not None else _proportional(words, len(spoken))
 
 
@@ -248,7 +243,11 @@ def _sounds(phonemes: str) -> int:
     return sum(is_sound(c) for c in phonemes)
 
 
-def _aligned(words: list[str], lengths: list[int], spoken: list[int]) -> list[Group] | None:
+def _aligned(
+    words: list[str], lengths: list[int], spoken: list[int], *, keep_sizes: bool = False
+) -> list[Group] | None:
+    """Groups by a monotonic alignment of ``lengths`` (one per word) to ``spoken`` (one per
+    phoneme word); with ``keep_sizes`` each group carries its words' lengths as sizes."""
     n, m = len(words), len(spoken)
     inf = float("inf")
     cost = np.full((n + 1, m + 1), inf)
@@ -272,7 +271,8 @@ def _aligned(words: list[str], lengths: list[int], spoken: list[int]) -> list[Gr
     i, j = n, m
     while i or j:
         di, dj = step[(i, j)]
-        groups.append(Group(words[i - di : i], dj))
+        sizes = tuple(lengths[i - di : i]) if keep_sizes else ()
+        groups.append(Group(words[i - di : i], dj, sizes))
         i, j = i - di, j - dj
     return groups[::-1]
 
